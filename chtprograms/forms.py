@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .currencies import currency_choices
+from .models import Consideration, ConsiderationItem, HealthNote, Organization, Program
+from .services import PROGRAM_EDITABLE_FIELDS
+
+User = get_user_model()
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and `is-invalid` on the fields that have errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def person_label(user) -> str:
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person_label(obj)
+
+
+class ProgramForm(StyledFormMixin, forms.ModelForm):
+    currency = forms.ChoiceField(label=_("Currency"), choices=())
+
+    class Meta:
+        model = Program
+        fields = PROGRAM_EDITABLE_FIELDS
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "regions": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [("", "---------"), *currency_choices()]
+        self.fields["currency"].help_text = Program._meta.get_field("currency").help_text
+        self.fields["lead_organization"].queryset = Organization.objects.order_by("name")
+
+
+class ProgramCreateForm(ProgramForm):
+    head = PersonChoiceField(
+        label=_("Program head"),
+        queryset=User.objects.filter(is_active=True).order_by("first_name", "username"),
+        help_text=_("Makes gate decisions. You can add the rest of the team afterwards."),
+    )
+
+
+class PartnerForm(StyledFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Partner organization"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+    )
+    role = forms.CharField(
+        label=_("Partner's role"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. funder, implementing partner, steward"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organization") and not data.get("role"):
+            self.add_error("role", _("Say what this partner does in the program."))
+        if data.get("role") and not data.get("organization"):
+            self.add_error("organization", _("Choose the organization this role belongs to."))
+        return data
+
+
+class BasePartnerFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            organization = form.cleaned_data.get("organization") if form.cleaned_data else None
+            if organization is None:
+                continue
+            if organization.pk in seen:
+                form.add_error("organization", _("This organization is listed twice."))
+            seen.add(organization.pk)
+
+    def partners(self) -> list[tuple[Organization, str]]:
+        return [
+            (form.cleaned_data["organization"], form.cleaned_data["role"])
+            for form in self.forms
+            if form.cleaned_data.get("organization")
+        ]
+
+
+PartnerFormSet = forms.formset_factory(PartnerForm, formset=BasePartnerFormSet, extra=2)
+
+
+def partner_initial(program: Program) -> list[dict]:
+    return [
+        {"organization": link.organization, "role": link.role}
+        for link in program.partner_links.select_related("organization")
+    ]
+
+
+class HealthNoteForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = HealthNote
+        fields = ["status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ConsiderationForm(StyledFormMixin, forms.ModelForm):
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Consideration
+        fields = ["status", "risk", "owner", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, team_users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if team_users is not None:
+            self.fields["owner"].queryset = team_users
+
+
+class ConsiderationItemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ConsiderationItem
+        fields = ["done", "note"]
+
+
+class ConsiderationItemAddForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ConsiderationItem
+        fields = ["label"]

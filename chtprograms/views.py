@@ -1,0 +1,295 @@
+"""Program pages. Thin: parse the request, call a selector or a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from personas.models import Membership
+from personas.selectors import team_by_role
+
+from . import selectors, services
+from .access import program_for
+from .considerations import AREA_DESCRIPTIONS
+from .forms import (
+    ConsiderationForm,
+    ConsiderationItemAddForm,
+    ConsiderationItemForm,
+    HealthNoteForm,
+    PartnerFormSet,
+    ProgramCreateForm,
+    ProgramForm,
+    partner_initial,
+)
+from .models import Health, ProgramType
+from .services import default_planned_dates
+
+PAGE_SIZE = 25
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the form's fields (or at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request):
+    programs = selectors.my_programs(user=request.user)
+    return render(request, "chtprograms/home.html", {"programs": programs})
+
+
+@login_required
+def program_list(request):
+    filters = selectors.ProgramFilters(
+        q=request.GET.get("q", "").strip(),
+        program_type=request.GET.get("type", ""),
+        country=request.GET.get("country", ""),
+        health=request.GET.get("health", ""),
+        include_archived=request.GET.get("archived") == "1",
+        sort=request.GET.get("sort", "name"),
+    )
+    programs = selectors.program_list(user=request.user, filters=filters)
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "chtprograms/program_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "type_choices": ProgramType.choices,
+            "health_choices": Health.choices,
+            "country_choices": selectors.program_countries(user=request.user),
+            "can_create": request.user.has_perm("chtprograms.add_program"),
+        },
+    )
+
+
+@login_required
+def program_create(request):
+    if not request.user.has_perm("chtprograms.add_program"):
+        raise PermissionDenied
+    start, end = default_planned_dates()
+    form = ProgramCreateForm(
+        request.POST or None,
+        initial={"head": request.user, "planned_start": start, "planned_end": end},
+    )
+    partners = PartnerFormSet(request.POST or None, prefix="partners")
+    if request.method == "POST" and form.is_valid() and partners.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            program = services.program_create(
+                head=data.pop("head"), partners=partners.partners(), **data
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Program “%(name)s” created.") % {"name": program.name})
+            return redirect(program)
+    return render(
+        request,
+        "chtprograms/program_form.html",
+        {"form": form, "partners": partners, "creating": True},
+    )
+
+
+@login_required
+def program_edit(request, slug):
+    program = program_for(request, slug, "chtprograms.change_program")
+    form = ProgramForm(request.POST or None, instance=program)
+    partners = PartnerFormSet(
+        request.POST or None, prefix="partners", initial=partner_initial(program)
+    )
+    if request.method == "POST" and form.is_valid() and partners.is_valid():
+        try:
+            services.program_update(
+                program=program, partners=partners.partners(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(program)
+    # A failed form must not show the half-applied values in the workspace header.
+    program.refresh_from_db()
+    return render(
+        request,
+        "chtprograms/program_form.html",
+        {"form": form, "partners": partners, "program": program, "creating": False},
+    )
+
+
+@login_required
+def program_detail(request, slug):
+    program = program_for(request, slug)
+    return render(
+        request,
+        "chtprograms/program_detail.html",
+        {
+            "program": program,
+            "partners": selectors.program_partners(program=program),
+            "team": team_by_role(program=program),
+            "health_notes": selectors.health_history(program=program, limit=5),
+            "health_form": HealthNoteForm(initial={"status": program.health}),
+            "consideration_summary": selectors.consideration_summary(program=program),
+            "can_change": request.user.has_perm("chtprograms.change_program", program),
+        },
+    )
+
+
+@login_required
+@require_POST
+def program_health(request, slug):
+    program = program_for(request, slug, "chtprograms.change_program")
+    form = HealthNoteForm(request.POST)
+    if form.is_valid():
+        services.program_health_record(program=program, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Health updated."))
+        return redirect(program)
+    return render(
+        request,
+        "chtprograms/program_health_form.html",
+        {"program": program, "form": form},
+        status=400,
+    )
+
+
+@login_required
+def program_archive(request, slug):
+    program = program_for(request, slug, "chtprograms.change_program")
+    if request.method == "POST":
+        if program.is_archived:
+            services.program_unarchive(program=program)
+            messages.success(request, _("Program restored from the archive."))
+        else:
+            services.program_archive(program=program)
+            messages.success(request, _("Program archived. Nothing was deleted."))
+        return redirect(program)
+    return render(request, "chtprograms/program_archive.html", {"program": program})
+
+
+# --- considerations ---------------------------------------------------------------------------
+
+
+def _team_users(program):
+    return (
+        get_user_model()
+        .objects.filter(pk__in=Membership.objects.current().filter(program=program).values("user"))
+        .order_by("first_name", "username")
+    )
+
+
+def _card_context(request, program, consideration, form=None, add_form=None):
+    return {
+        "saved": request.method == "POST" and form is None and add_form is None,
+        "program": program,
+        "consideration": consideration,
+        "description": AREA_DESCRIPTIONS[consideration.area],
+        "form": form,
+        "add_form": add_form or ConsiderationItemAddForm(),
+        "can_change": request.user.has_perm("chtprograms.change_program", program),
+    }
+
+
+def _render_card(request, program, consideration, form=None, add_form=None, status=200):
+    """The card fragment for htmx; the whole page (which includes the same fragment) otherwise."""
+    context = _card_context(request, program, consideration, form, add_form)
+    if request.htmx:
+        return render(request, "partials/_consideration_card.html", context, status=status)
+    if form is None and status == 200:
+        return redirect(
+            reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
+        )
+    return render(request, "chtprograms/consideration_edit.html", context, status=status)
+
+
+@login_required
+def consideration_list(request, slug):
+    program = program_for(request, slug)
+    considerations = selectors.consideration_list(program=program)
+    can_change = request.user.has_perm("chtprograms.change_program", program)
+    cards = [
+        {
+            "program": program,
+            "consideration": consideration,
+            "description": AREA_DESCRIPTIONS[consideration.area],
+            "add_form": ConsiderationItemAddForm(),
+            "can_change": can_change,
+        }
+        for consideration in considerations
+    ]
+    return render(
+        request, "chtprograms/consideration_list.html", {"program": program, "cards": cards}
+    )
+
+
+@login_required
+def consideration_edit(request, slug, area):
+    program = program_for(request, slug, "chtprograms.change_program")
+    consideration = selectors.consideration_get(program=program, area=area)
+    if request.method == "POST" and request.POST.get("cancel"):
+        return _render_card(request, program, consideration)
+    form = ConsiderationForm(
+        request.POST or None, instance=consideration, team_users=_team_users(program)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.consideration_update(consideration=consideration, **form.cleaned_data)
+        return _render_card(request, program, consideration)
+    if request.method == "POST":
+        consideration.refresh_from_db()
+    return _render_card(
+        request, program, consideration, form=form, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def consideration_item_add(request, slug, area):
+    program = program_for(request, slug, "chtprograms.change_program")
+    consideration = selectors.consideration_get(program=program, area=area)
+    add_form = ConsiderationItemAddForm(request.POST)
+    if add_form.is_valid():
+        services.consideration_item_add(
+            consideration=consideration, label=add_form.cleaned_data["label"]
+        )
+        consideration = selectors.consideration_get(program=program, area=area)
+        return _render_card(request, program, consideration)
+    return _render_card(request, program, consideration, add_form=add_form, status=400)
+
+
+@login_required
+@require_POST
+def consideration_item_update(request, slug, pk):
+    program = program_for(request, slug, "chtprograms.change_program")
+    item = selectors.consideration_item_get(program=program, pk=pk)
+    form = ConsiderationItemForm(request.POST, instance=item)
+    if form.is_valid():
+        services.consideration_item_update(item=item, **form.cleaned_data)
+    area = item.consideration.area
+    consideration = selectors.consideration_get(program=program, area=area)
+    return _render_card(request, program, consideration, status=200 if form.is_valid() else 400)
+
+
+@login_required
+@require_POST
+def consideration_item_delete(request, slug, pk):
+    program = program_for(request, slug, "chtprograms.change_program")
+    item = selectors.consideration_item_get(program=program, pk=pk)
+    area = item.consideration.area
+    services.consideration_item_delete(item=item)
+    consideration = selectors.consideration_get(program=program, area=area)
+    return _render_card(request, program, consideration)

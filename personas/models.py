@@ -1,0 +1,77 @@
+"""Who works on which program, in which persona role."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chtprograms.constraints import ConstraintErrorsOnFieldsMixin
+from chtprograms.models import Program
+
+
+class PersonaRole(models.TextChoices):
+    PROGRAM_HEAD = "program_head", _("Program head")
+    PROGRAM_ADMIN = "program_admin", _("Program administrator")
+    SERVICE_DESIGNER = "service_designer", _("Service designer")
+    UX_DESIGNER = "ux_designer", _("UX designer")
+    SOFTWARE_DEVELOPER = "software_developer", _("Software developer")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    TECHNICAL_SUPPORT = "technical_support", _("Technical support")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+#: Roles that may change a program's record and its team.
+MANAGING_ROLES = frozenset({PersonaRole.PROGRAM_HEAD, PersonaRole.PROGRAM_ADMIN})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        today = timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=today), since__lte=today)
+
+
+class Membership(ConstraintErrorsOnFieldsMixin, models.Model):
+    """A user holding one persona role on one program. A user may hold several roles."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=PersonaRole.choices)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("The day the person left the team; empty while they are on it."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    constraint_error_fields = {"duplicate_role": "role", "until_before_since": "until"}
+
+    class Meta:
+        ordering = ["program", "role", "user__last_name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user", "role"],
+                condition=Q(until__isnull=True),
+                name="membership_unique_open_role",
+                violation_error_code="duplicate_role",
+                violation_error_message=_("This person already holds this role on the program."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="membership_until_not_before_since",
+                violation_error_code="until_before_since",
+                violation_error_message=_("“Until” cannot be before “since”."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.program})"
