@@ -13,7 +13,9 @@ def program_roles(user, program) -> frozenset[str]:
     """The persona roles `user` currently holds on `program` (cached on the user object)."""
     if not user.is_authenticated or program is None:
         return frozenset()
-    cache = user.__dict__.setdefault("_program_roles_cache", {})
+    cache = getattr(user, "_program_roles_cache", None)
+    if cache is None:
+        cache = user._program_roles_cache = {}
     if program.pk not in cache:
         cache[program.pk] = frozenset(
             Membership.objects.current()
@@ -32,11 +34,12 @@ def is_site_staff(user) -> bool:
 def is_portfolio_reviewer(user) -> bool:
     if not user.is_authenticated:
         return False
-    if "_is_portfolio_reviewer" not in user.__dict__:
-        user._is_portfolio_reviewer = user.groups.filter(
+    cached = getattr(user, "_is_portfolio_reviewer", None)
+    if cached is None:
+        cached = user._is_portfolio_reviewer = user.groups.filter(
             name=settings.PORTFOLIO_REVIEWER_GROUP
         ).exists()
-    return user._is_portfolio_reviewer
+    return cached
 
 
 @rules.predicate

@@ -68,4 +68,5 @@ def portfolio_reviewer_set(*, user, is_reviewer: bool = True) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
-    user.__dict__.pop("_is_portfolio_reviewer", None)
+    if hasattr(user, "_is_portfolio_reviewer"):
+        del user._is_portfolio_reviewer

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chtprograms.access import program_for
+from chtprograms.forms import person_label
 
 from . import selectors, services
 from .forms import MembershipAddForm, MembershipRoleForm
@@ -39,7 +40,7 @@ def team(request, slug):
             messages.success(
                 request,
                 _("%(person)s added as %(role)s.")
-                % {"person": membership.user, "role": membership.get_role_display()},
+                % {"person": person_label(membership.user), "role": membership.get_role_display()},
             )
             return redirect("personas:team", slug=program.slug)
     return render(
@@ -90,7 +91,7 @@ def membership_remove(request, slug, pk):
             messages.success(
                 request,
                 _("%(person)s is no longer %(role)s on this program.")
-                % {"person": membership.user, "role": membership.get_role_display()},
+                % {"person": person_label(membership.user), "role": membership.get_role_display()},
             )
             return redirect("personas:team", slug=program.slug)
     return render(
