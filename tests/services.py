@@ -41,7 +41,7 @@ def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
         return False
 
 
-def redis_url(db: int | None = None) -> str:
+def redis_url() -> str:
     """The Redis to use: CELERY_BROKER_URL when it is Redis, else the local default."""
     url = os.environ.get("CELERY_BROKER_URL", "")
     if not url.startswith("redis://"):
@@ -53,8 +53,6 @@ def redis_url(db: int | None = None) -> str:
             "install and start redis-server (Debian: apt-get install redis-server) "
             "or set CELERY_BROKER_URL=redis://host:port/db",
         )
-    if db is not None:
-        url = parsed._replace(path=f"/{db}").geturl()
     return url
 
 
