@@ -35,7 +35,7 @@ SORTS = {
 
 def program_list(*, user, filters: ProgramFilters | None = None) -> QuerySet[Program]:
     filters = filters or ProgramFilters()
-    programs = programs_visible_to(user).select_related("lead_organization")
+    programs = programs_visible_to(user).select_related("lead_organization", "lifecycle")
     if not filters.include_archived:
         programs = programs.filter(archived_at__isnull=True)
     if filters.q:
@@ -68,7 +68,11 @@ def my_programs(*, user) -> QuerySet[Program]:
 def program_get(*, user, slug: str) -> Program:
     """The program if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
     try:
-        return programs_visible_to(user).select_related("lead_organization").get(slug=slug)
+        return (
+            programs_visible_to(user)
+            .select_related("lead_organization", "lifecycle")
+            .get(slug=slug)
+        )
     except Program.DoesNotExist:
         raise Http404("No such program.") from None
 

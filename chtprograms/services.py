@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from lifecycle.services import lifecycle_create
 from personas.models import PersonaRole
 from personas.services import membership_add
 
@@ -77,6 +78,7 @@ def program_create(
     _partners_set(program=program, partners=partners)
     _considerations_create(program=program)
     membership_add(program=program, user=head, role=PersonaRole.PROGRAM_HEAD)
+    lifecycle_create(program=program)
     return program
 
 

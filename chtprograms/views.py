@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lifecycle.selectors import lifecycle_summary
 from personas.models import Membership
 from personas.selectors import team_by_role
 
@@ -146,6 +147,7 @@ def program_detail(request, slug):
             "health_notes": selectors.health_history(program=program, limit=5),
             "health_form": HealthNoteForm(initial={"status": program.health}),
             "consideration_summary": selectors.consideration_summary(program=program),
+            "lifecycle_summary": lifecycle_summary(program=program),
             "can_change": request.user.has_perm("chtprograms.change_program", program),
         },
     )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("chtprograms.urls")),
     path("", include("personas.urls")),
+    path("", include("lifecycle.urls")),
 ]

@@ -73,3 +73,26 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = PersonaRole.SOFTWARE_DEVELOPER
+
+
+# --- lifecycle ------------------------------------------------------------------------------
+
+
+class StageActivityFactory(factory.django.DjangoModelFactory):
+    """An extra activity on a program (programs get their default ones from the templates)."""
+
+    class Meta:
+        model = "lifecycle.StageActivity"
+
+    stage = "initiation"
+    title = factory.Sequence(lambda n: f"Extra activity {n}")
+    required = False
+    position = factory.Sequence(lambda n: 1000 + n)
+
+
+class EthicsApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lifecycle.EthicsApproval"
+
+    approved_on = datetime.date(2026, 1, 15)
+    reference = factory.Sequence(lambda n: f"NEC/2026/{n:04d}")

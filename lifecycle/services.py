@@ -1,0 +1,545 @@
+"""Writes for the lifecycle. Views, commands and tests call these; never `.save()` themselves.
+
+Every transition service runs in one database transaction: it checks the transition against
+`get_available_user_stage_transitions(user)`, calls the transition method (in memory), saves the
+stage, writes the history row (and the gate review for `advance` / `close`) and schedules the
+"entered stage" follow-ups with `transaction.on_commit`."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from chtprograms.models import Program
+from personas.selectors import team_list
+
+from . import gates, hooks
+from .models import (
+    TRANSITION_METHODS,
+    ActivityTemplate,
+    EthicsApproval,
+    GateReview,
+    Lifecycle,
+    StageActivity,
+    StagePlan,
+    StageTransition,
+)
+from .stages import (
+    WORK_STAGES,
+    Decision,
+    Stage,
+    TransitionName,
+    earlier_stages,
+)
+
+#: Share of the program's planned duration given to each stage in a new stage plan.
+STAGE_WEIGHTS = {
+    Stage.INITIATION: 1,
+    Stage.PLANNING: 2,
+    Stage.DESIGN: 2,
+    Stage.BUILDING: 3,
+    Stage.HOSTING: 1,
+    Stage.IMPLEMENTATION: 2,
+    Stage.SUPPORT: 8,
+    Stage.CLOSEOUT: 1,
+}
+
+#: The lifecycle fields the transition methods change.
+STATE_FIELDS = ("stage", "held_from", "held_since", "last_stage", "stage_entered_at")
+#: Transitions that leave a stage through its gate (and so record a gate review).
+GATED = frozenset({TransitionName.ADVANCE, TransitionName.CLOSE})
+#: Transitions that need a written reason.
+NEEDS_REASON = frozenset({TransitionName.SEND_BACK, TransitionName.HOLD, TransitionName.CANCEL})
+
+
+class TransitionRefused(ValidationError):
+    """The transition does not exist from the program's current stage."""
+
+
+class GateNotMet(TransitionRefused):
+    """The gate has unmet criteria that are not waived (or cannot be)."""
+
+    def __init__(self, message, *, blocking: list[gates.Result]):
+        super().__init__(message, code="gate_not_met")
+        self.blocking = blocking
+
+
+# --- creation ---------------------------------------------------------------------------------
+
+
+def stage_plan_dates(
+    start: datetime.date, end: datetime.date
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Split the program's planned span over the eight stages, in proportion to STAGE_WEIGHTS.
+
+    Consecutive stages do not overlap; a span shorter than eight days gives one-day stages."""
+    total_days = max((end - start).days + 1, 1)
+    total_weight = sum(STAGE_WEIGHTS.values())
+    plans = []
+    cumulative = 0
+    stage_start = start
+    for stage in WORK_STAGES:
+        cumulative += STAGE_WEIGHTS[stage]
+        boundary = start + datetime.timedelta(days=round(total_days * cumulative / total_weight))
+        stage_end = max(boundary - datetime.timedelta(days=1), stage_start)
+        if stage == WORK_STAGES[-1]:
+            stage_end = max(end, stage_start)
+        plans.append((stage, stage_start, stage_end))
+        stage_start = stage_end + datetime.timedelta(days=1)
+    return plans
+
+
+@transaction.atomic
+def lifecycle_create(*, program: Program) -> Lifecycle:
+    """Start a new program at initiation: its lifecycle, stage plan and activities.
+
+    Activities come from the active templates for the program's type; each is due at the
+    planned end of its stage and assigned to the team member holding its suggested role, if any.
+    """
+    lifecycle = Lifecycle(program=program)
+    # The stage is protected (set only by transitions): clean_fields() would reassign it.
+    lifecycle.full_clean(exclude=["stage"])
+    lifecycle.save()
+    plans = StagePlan.objects.bulk_create(
+        StagePlan(lifecycle=lifecycle, stage=stage, planned_start=start, planned_end=end)
+        for stage, start, end in stage_plan_dates(program.planned_start, program.planned_end)
+    )
+    due = {plan.stage: plan.planned_end for plan in plans}
+    holders: dict[str, object] = {}
+    for membership in team_list(program=program):
+        holders.setdefault(membership.role, membership.user)
+    templates = [
+        template
+        for template in ActivityTemplate.objects.filter(active=True).order_by("position", "id")
+        if template.applies_to(program.program_type)
+    ]
+    StageActivity.objects.bulk_create(
+        StageActivity(
+            program=program,
+            template=template,
+            stage=template.stage,
+            title=template.title,
+            description=template.description,
+            required=template.required,
+            role=template.role,
+            assignee=holders.get(template.role),
+            due_on=due[template.stage],
+            position=position,
+        )
+        for position, template in enumerate(templates, start=1)
+    )
+    return lifecycle
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def _criteria_list(results: Iterable[gates.Result]) -> list[dict[str, str]]:
+    return [{"id": result.id, "label": result.label, "detail": result.detail} for result in results]
+
+
+def _gate_not_met(lifecycle: Lifecycle, blocking: list[gates.Result]) -> GateNotMet:
+    names = "; ".join(
+        result.label + ("" if result.waivable else " " + _("(cannot be waived)"))
+        for result in blocking
+    )
+    return GateNotMet(
+        _(
+            "The %(stage)s gate is not met: %(criteria)s. "
+            "Complete them, or waive them with a reason."
+        )
+        % {"stage": Stage(lifecycle.stage).label, "criteria": names},
+        blocking=blocking,
+    )
+
+
+def _refuse(lifecycle: Lifecycle, by, name: str) -> None:
+    """Say why `name` is not among the user's available transitions (and raise)."""
+    from_here = {
+        transition.name: transition
+        for transition in lifecycle.get_all_stage_transitions()
+        if transition.source == lifecycle.stage
+    }
+    transition = from_here.get(name)
+    if transition is None:
+        raise TransitionRefused(
+            _("A program in the “%(stage)s” state cannot do “%(transition)s”.")
+            % {"stage": Stage(lifecycle.stage).label, "transition": TransitionName(name).label},
+            code="not_from_here",
+        )
+    if not transition.has_perm(lifecycle, by):
+        raise PermissionDenied(_("Only the program head can make this decision."))
+    if name in GATED:
+        results = gates.evaluate(lifecycle, lifecycle.stage, context=lifecycle.gate_context)
+        raise _gate_not_met(lifecycle, gates.blocking(results, lifecycle.waived_criteria))
+    raise TransitionRefused(
+        _("“%(transition)s” is not possible now.") % {"transition": TransitionName(name).label},
+        code="condition",
+    )
+
+
+def _run_transition(
+    *,
+    lifecycle: Lifecycle,
+    by,
+    name: str,
+    expected_stage: str | None,
+    note: str = "",
+    waive: Iterable[str] = (),
+    to: str | None = None,
+) -> StageTransition:
+    note = (note or "").strip()
+    waive = frozenset(waive)
+    with transaction.atomic():
+        if expected_stage is not None and lifecycle.stage != expected_stage:
+            raise ConcurrentTransition("The stage changed since the page was loaded.")
+        lifecycle.waived_criteria = waive
+        lifecycle.gate_context = gates.GateContext(lifecycle)
+        try:
+            available = {t.name for t in lifecycle.get_available_user_stage_transitions(by)}
+            if name not in available:
+                _refuse(lifecycle, by, name)
+            results = (
+                gates.evaluate(lifecycle, context=lifecycle.gate_context) if name in GATED else []
+            )
+            unmet = gates.unmet(results)
+            waived = [result for result in unmet if result.id in waive]
+            if name in NEEDS_REASON and not note:
+                raise ValidationError({"note": _("Give the reason for this decision.")})
+            if waived and not note:
+                raise ValidationError(
+                    {"note": _("Give the reason for waiving the unmet criteria.")},
+                    code="no_reason",
+                )
+            if name == TransitionName.SEND_BACK and to not in earlier_stages(lifecycle.stage):
+                raise ValidationError({"to": _("Choose a stage before the current one.")})
+            source = lifecycle.stage
+            kwargs = {"to": to} if name == TransitionName.SEND_BACK else {}
+            # The method re-checks the conditions (with the same waiver and facts) and changes
+            # the fields in memory; save() refuses if the stored stage moved meanwhile.
+            TRANSITION_METHODS[name](lifecycle, **kwargs)
+        finally:
+            lifecycle.waived_criteria = frozenset()
+            lifecycle.gate_context = None
+        lifecycle.save(update_fields=list(STATE_FIELDS))
+        row = StageTransition(
+            lifecycle=lifecycle,
+            transition=name,
+            source=source,
+            target=lifecycle.stage,
+            by=by,
+            at=timezone.now(),
+            note=note,
+            waived_criteria=[{"id": result.id, "label": result.label} for result in waived],
+        )
+        row.full_clean()
+        row.save()
+        if name in GATED:
+            review = GateReview(
+                lifecycle=lifecycle,
+                stage=source,
+                decision=Decision.WAIVE if waived else Decision.GO,
+                reviewer=by,
+                decided_at=row.at,
+                note=note,
+                unmet_criteria=_criteria_list(unmet),
+                waived_criteria=_criteria_list(waived),
+                transition=row,
+            )
+            review.full_clean()
+            review.save()
+        hooks.stage_entered(
+            program_id=lifecycle.program_id,
+            stage=lifecycle.stage,
+            transition_id=row.pk,
+            transition=name,
+        )
+    return row
+
+
+def _transition(**kwargs) -> StageTransition:
+    """Run a transition. When it fails after touching the lifecycle in memory (or because
+    someone else changed it), reload the lifecycle so that it shows what the database holds."""
+    lifecycle = kwargs["lifecycle"]
+    before = [getattr(lifecycle, field) for field in STATE_FIELDS]
+    try:
+        return _run_transition(**kwargs)
+    except Exception as error:
+        changed = before != [getattr(lifecycle, field) for field in STATE_FIELDS]
+        if changed or isinstance(error, ConcurrentTransition):
+            program = lifecycle.program
+            lifecycle.refresh_from_db()
+            lifecycle.program = program
+        raise
+
+
+def lifecycle_advance(
+    *,
+    lifecycle: Lifecycle,
+    by,
+    note: str = "",
+    waive: Iterable[str] = (),
+    expected_stage: str | None = None,
+) -> StageTransition:
+    """Go to the next stage: the gate is met, or its unmet criteria are waived with a reason."""
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.ADVANCE,
+        expected_stage=expected_stage,
+        note=note,
+        waive=waive,
+    )
+
+
+def lifecycle_close(
+    *,
+    lifecycle: Lifecycle,
+    by,
+    note: str = "",
+    waive: Iterable[str] = (),
+    expected_stage: str | None = None,
+) -> StageTransition:
+    """Closeout → closed, through the closeout gate."""
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.CLOSE,
+        expected_stage=expected_stage,
+        note=note,
+        waive=waive,
+    )
+
+
+def lifecycle_send_back(
+    *, lifecycle: Lifecycle, by, to: str, note: str, expected_stage: str | None = None
+) -> StageTransition:
+    """Return to an earlier stage, with a reason (e.g. support → building for enhancements)."""
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.SEND_BACK,
+        expected_stage=expected_stage,
+        note=note,
+        to=to,
+    )
+
+
+def lifecycle_hold(
+    *, lifecycle: Lifecycle, by, note: str, expected_stage: str | None = None
+) -> StageTransition:
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.HOLD,
+        expected_stage=expected_stage,
+        note=note,
+    )
+
+
+def lifecycle_resume(
+    *, lifecycle: Lifecycle, by, note: str = "", expected_stage: str | None = None
+) -> StageTransition:
+    """Back to the stage the program was put on hold from."""
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.RESUME,
+        expected_stage=expected_stage,
+        note=note,
+    )
+
+
+def lifecycle_cancel(
+    *, lifecycle: Lifecycle, by, note: str, expected_stage: str | None = None
+) -> StageTransition:
+    """Stop the program for good, with a reason. Allowed from any state but closed."""
+    return _transition(
+        lifecycle=lifecycle,
+        by=by,
+        name=TransitionName.CANCEL,
+        expected_stage=expected_stage,
+        note=note,
+    )
+
+
+@transaction.atomic
+def gate_review_stay(
+    *, lifecycle: Lifecycle, by, note: str = "", expected_stage: str | None = None
+) -> GateReview:
+    """The head reviews the gate and decides the program stays in its stage (no-go)."""
+    if expected_stage is not None and lifecycle.stage != expected_stage:
+        raise ConcurrentTransition("The stage changed since the page was loaded.")
+    if not by.has_perm("lifecycle.decide_gate", lifecycle.program):
+        raise PermissionDenied(_("Only the program head can make this decision."))
+    if lifecycle.stage not in WORK_STAGES:
+        raise TransitionRefused(
+            _("There is no gate to review while the program is “%(stage)s”.")
+            % {"stage": Stage(lifecycle.stage).label},
+            code="no_gate",
+        )
+    results = gates.evaluate(lifecycle)
+    review = GateReview(
+        lifecycle=lifecycle,
+        stage=lifecycle.stage,
+        decision=Decision.NO_GO,
+        reviewer=by,
+        decided_at=timezone.now(),
+        note=(note or "").strip(),
+        unmet_criteria=_criteria_list(gates.unmet(results)),
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+# --- activities -------------------------------------------------------------------------------
+
+
+def activity_update(
+    *,
+    activity: StageActivity,
+    by,
+    status: str,
+    evidence_note: str = "",
+    evidence_url: str = "",
+) -> StageActivity:
+    """Record progress on an activity; done needs evidence, not applicable needs a reason."""
+    previous = activity.status
+    activity.status = status
+    activity.evidence_note = (evidence_note or "").strip()
+    activity.evidence_url = evidence_url or ""
+    if activity.is_finished:
+        if status != previous or activity.completed_at is None:
+            activity.completed_by = by
+            activity.completed_at = timezone.now()
+    else:
+        activity.completed_by = None
+        activity.completed_at = None
+    activity.full_clean()
+    activity.save(
+        update_fields=[
+            "status",
+            "evidence_note",
+            "evidence_url",
+            "completed_by",
+            "completed_at",
+            "updated_at",
+        ]
+    )
+    return activity
+
+
+def activity_plan(
+    *, activity: StageActivity, assignee, due_on: datetime.date | None
+) -> StageActivity:
+    """Assign an activity to a team member and set its due date."""
+    if assignee is not None and not any(
+        membership.user_id == assignee.pk for membership in team_list(program=activity.program)
+    ):
+        raise ValidationError({"assignee": _("Choose someone on the program's team.")})
+    activity.assignee = assignee
+    activity.due_on = due_on
+    activity.full_clean()
+    activity.save(update_fields=["assignee", "due_on", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    activity: StageActivity,
+    by,
+    status: str,
+    evidence_note: str = "",
+    evidence_url: str = "",
+    plan: dict | None = None,
+) -> StageActivity:
+    """One save from the activity form: progress, and (for managers) assignee and due date."""
+    if plan is not None:
+        activity_plan(activity=activity, assignee=plan.get("assignee"), due_on=plan.get("due_on"))
+    return activity_update(
+        activity=activity,
+        by=by,
+        status=status,
+        evidence_note=evidence_note,
+        evidence_url=evidence_url,
+    )
+
+
+# --- stage plan and ethics approval -----------------------------------------------------------
+
+
+@transaction.atomic
+def stage_plan_update(
+    *, lifecycle: Lifecycle, dates: dict[str, tuple[datetime.date, datetime.date]]
+) -> list[StagePlan]:
+    """Change the planned start and end of some stages: {stage: (start, end)}."""
+    plans = {plan.stage: plan for plan in StagePlan.objects.filter(lifecycle=lifecycle)}
+    errors: dict[str, list] = {}
+    changed = []
+    for stage, (start, end) in dates.items():
+        plan = plans.get(stage)
+        if plan is None:
+            plan = StagePlan(lifecycle=lifecycle, stage=stage, planned_start=start, planned_end=end)
+        if plan.pk and (plan.planned_start, plan.planned_end) == (start, end):
+            continue
+        plan.planned_start, plan.planned_end = start, end
+        try:
+            plan.full_clean()
+        except ValidationError as error:
+            errors[stage] = error.messages
+            continue
+        changed.append(plan)
+    if errors:
+        raise ValidationError(
+            {
+                stage: ValidationError(" ".join(messages), code="invalid")
+                for stage, messages in errors.items()
+            }
+        )
+    for plan in changed:
+        if plan.pk:
+            plan.save(update_fields=["planned_start", "planned_end"])
+        else:
+            plan.save()
+    return changed
+
+
+def ethics_approval_record(
+    *,
+    program: Program,
+    by,
+    approved_on: datetime.date,
+    reference: str,
+    approving_body: str = "",
+    expires_on: datetime.date | None = None,
+) -> EthicsApproval:
+    """Record (or correct) the program's ethics approval."""
+    approval = EthicsApproval.objects.filter(program=program).first() or EthicsApproval(
+        program=program
+    )
+    approval.approved_on = approved_on
+    approval.reference = reference.strip()
+    approval.approving_body = approving_body.strip()
+    approval.expires_on = expires_on
+    approval.recorded_by = by
+    approval.full_clean()
+    if approval.pk:
+        approval.save(
+            update_fields=[
+                "approved_on",
+                "reference",
+                "approving_body",
+                "expires_on",
+                "recorded_by",
+                "recorded_at",
+            ]
+        )
+    else:
+        approval.save()
+    return approval

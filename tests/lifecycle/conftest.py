@@ -1,0 +1,84 @@
+"""Fixtures for the lifecycle tests: a program with its head, team members and outsiders."""
+
+import pytest
+
+from chtprograms.models import Consideration, ProgramType
+from chtprograms.services import consideration_update
+from lifecycle.services import activity_update
+from lifecycle.stages import ActivityStatus
+from personas.models import PersonaRole
+from personas.services import membership_add
+from tests.factories import ProgramFactory, UserFactory
+
+
+@pytest.fixture
+def head():
+    return UserFactory(username="head", first_name="Amina", last_name="Otieno")
+
+
+@pytest.fixture
+def program(head):
+    return ProgramFactory(head=head, slug="kenya-chv", name="Kenya CHV")
+
+
+@pytest.fixture
+def research_program(head):
+    return ProgramFactory(
+        head=head, slug="nepal-study", name="Nepal study", program_type=ProgramType.RESEARCH
+    )
+
+
+@pytest.fixture
+def developer(program):
+    user = UserFactory(username="developer")
+    membership_add(program=program, user=user, role=PersonaRole.SOFTWARE_DEVELOPER)
+    return user
+
+
+@pytest.fixture
+def program_admin(program):
+    user = UserFactory(username="progadmin")
+    membership_add(program=program, user=user, role=PersonaRole.PROGRAM_ADMIN)
+    return user
+
+
+@pytest.fixture
+def outsider():
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(username="staff", is_staff=True)
+
+
+def finish_activities(program, stage, by, status=ActivityStatus.DONE):
+    """Mark every activity of `stage` done (with evidence) or not applicable (with a reason)."""
+    for activity in program.stage_activities.filter(stage=stage):
+        activity_update(
+            activity=activity,
+            by=by,
+            status=status,
+            evidence_note="Minutes of the meeting" if status == ActivityStatus.DONE else "N/A",
+        )
+
+
+def set_consideration(program, area, status):
+    consideration = program.considerations.get(area=area)
+    consideration_update(
+        consideration=consideration,
+        status=status,
+        risk=consideration.risk,
+        owner=consideration.owner,
+        notes=consideration.notes,
+    )
+
+
+def meet_gate(program, stage, by):
+    """Make the gate of `stage` pass (accompanied programs; research ones need ethics too)."""
+    finish_activities(program, stage, by)
+    if stage == "initiation":
+        set_consideration(program, "scope", Consideration.Status.ADDRESSED)
+    if stage == "planning":
+        set_consideration(program, "technical", Consideration.Status.IN_PROGRESS)
+        set_consideration(program, "human_resources", Consideration.Status.IN_PROGRESS)
