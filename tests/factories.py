@@ -96,3 +96,80 @@ class EthicsApprovalFactory(factory.django.DjangoModelFactory):
 
     approved_on = datetime.date(2026, 1, 15)
     reference = factory.Sequence(lambda n: f"NEC/2026/{n:04d}")
+
+
+# --- plan and evidence (budget, indicators, CHW support, risks, lessons) ----------------------
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.ExchangeRate"
+        django_get_or_create = ("currency", "effective_date")
+
+    currency = "KES"
+    effective_date = datetime.date(2027, 1, 1)
+    units_per_usd = "129.50"
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.BudgetLine"
+
+    category = "devices"
+    stage = "implementation"
+    name = factory.Sequence(lambda n: f"Budget line {n}")
+    forecast_amount = "100000.00"
+
+
+class ExpenditureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.Expenditure"
+
+    line = factory.SubFactory(BudgetLineFactory)
+    date = datetime.date(2027, 3, 15)
+    amount = "1000.00"
+    description = factory.Sequence(lambda n: f"Payment {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.Indicator"
+
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "%"
+    direction = "increase"
+    baseline_value = "40"
+    baseline_date = datetime.date(2027, 1, 1)
+    target_value = "80"
+    target_date = datetime.date(2028, 12, 31)
+    frequency = "quarterly"
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.Measurement"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_end = factory.Sequence(lambda n: datetime.date(2027, 3, 31) + datetime.timedelta(n))
+    value = "45"
+    source = "CHT dashboard"
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.Risk"
+
+    description = factory.Sequence(lambda n: f"Risk {n}")
+    likelihood = "medium"
+    impact = "medium"
+    status = "open"
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chtprograms.Lesson"
+
+    stage = "design"
+    what_happened = factory.Sequence(lambda n: f"Challenge {n}")
+    what_we_learned = "Test with CHWs first."
+    recorded_on = datetime.date(2027, 2, 1)

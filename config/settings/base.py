@@ -188,6 +188,8 @@ CELERY_TIMEZONE = "UTC"
 
 # --- application ------------------------------------------------------------------------------
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
+# CHW support (4S): flag a program when one supervisor has more CHWs than this.
+CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 
 LOGGING = {
     "version": 1,
