@@ -148,6 +148,7 @@ def program_detail(request, slug):
             "health_form": HealthNoteForm(initial={"status": program.health}),
             "consideration_summary": selectors.consideration_summary(program=program),
             "lifecycle_summary": lifecycle_summary(program=program),
+            "plan": selectors.plan_overview(program=program),
             "can_change": request.user.has_perm("chtprograms.change_program", program),
         },
     )
