@@ -4,6 +4,7 @@ Safe to run twice: users and organizations are matched by name, programs by slug
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -11,7 +12,19 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from chtprograms import services
-from chtprograms.models import Consideration, Health, Organization, Program, ProgramType
+from chtprograms.models import (
+    BudgetCategory,
+    CHWSupport,
+    Consideration,
+    Health,
+    Indicator,
+    Level,
+    Organization,
+    Program,
+    ProgramType,
+    Risk,
+)
+from chtprograms.stages import Stage
 from personas.models import PersonaRole
 from personas.services import membership_add, portfolio_reviewer_set
 
@@ -85,9 +98,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, programs: int, seed: int, **options):
         rng = random.Random(seed)  # noqa: S311 — demo data, not security
+        self._seed = seed
         with transaction.atomic():
             users = self._users()
             organizations = self._organizations()
+            _exchange_rates()
         created = 0
         for index in range(programs):
             if self._program(rng, index, users, organizations):
@@ -159,6 +174,14 @@ class Command(BaseCommand):
             k=rng.randint(3, 6),
         )
         program_regions = rng.sample(regions, k=min(2, len(regions)))
+        # Plan and evidence come from their own generator, so adding them did not change the
+        # programs drawn above for a given seed.
+        plan = _plan_values(
+            random.Random(f"{self._seed}:{index}:plan"),  # noqa: S311 — demo data
+            start=start,
+            end=end,
+            currency=currency,
+        )
         if Program.objects.filter(slug=slug).exists():
             return False
         lead = organizations[ministry if program_type != ProgramType.RESEARCH else partner_names[0]]
@@ -208,6 +231,7 @@ class Command(BaseCommand):
                 status=health,
                 note="Device procurement is late." if health == Health.AT_RISK else "Funding gap.",
             )
+        _plan_create(program, plan, users)
         return True
 
 
@@ -221,3 +245,223 @@ COUNTRY_NAMES = {
     "MW": "Malawi",
     "BF": "Burkina Faso",
 }
+
+
+# --- plan and evidence: exchange rates, budget, indicators, CHW support, risks, lessons ---------
+
+#: Demo data is dated as if today were this day, so that it does not change from day to day.
+DEMO_AS_OF = datetime.date(2026, 10, 31)
+
+#: currency → [(effective date, units per US dollar)]
+DEMO_RATES = {
+    "KES": [(datetime.date(2025, 1, 1), "129.40"), (datetime.date(2026, 1, 1), "129.20")],
+    "UGX": [(datetime.date(2025, 1, 1), "3680"), (datetime.date(2026, 1, 1), "3610")],
+    "NPR": [(datetime.date(2025, 1, 1), "136.90"), (datetime.date(2026, 1, 1), "140.50")],
+    "XOF": [(datetime.date(2025, 1, 1), "630"), (datetime.date(2026, 1, 1), "570")],
+    "TZS": [(datetime.date(2025, 1, 1), "2480"), (datetime.date(2026, 1, 1), "2560")],
+    "MWK": [(datetime.date(2025, 1, 1), "1735"), (datetime.date(2026, 1, 1), "1740")],
+}
+
+#: (category, stage, description, typical US dollars)
+BUDGET_TEMPLATES = [
+    (BudgetCategory.PERSONNEL, "", "Program team salaries", 60_000),
+    (BudgetCategory.DEVICES, Stage.IMPLEMENTATION, "Smartphones, covers and power banks", 25_000),
+    (BudgetCategory.HOSTING, Stage.HOSTING, "Cloud hosting", 1_500),
+    (BudgetCategory.TRAINING, Stage.IMPLEMENTATION, "CHW and supervisor training", 12_000),
+    (BudgetCategory.TRAVEL, Stage.DESIGN, "Design field trip", 4_000),
+    (BudgetCategory.OTHER, Stage.SUPPORT, "Airtime and mobile data", 6_000),
+]
+
+#: (name, unit, direction, baseline range, change range)
+UP, DOWN = Indicator.Direction.INCREASE, Indicator.Direction.DECREASE
+INDICATOR_TEMPLATES = [
+    ("Households visited in the month", "%", UP, (30, 50), (20, 35)),
+    ("Pregnant women with 4+ antenatal visits", "%", UP, (35, 55), (15, 25)),
+    ("Children treated within 24 hours of a fever", "%", UP, (20, 40), (25, 40)),
+    ("Stock-out days per month", "days", DOWN, (8, 14), (5, 9)),
+]
+
+RISKS = [
+    ("Devices arrive late from the supplier.", "Order early; keep a buffer of 10% spare phones."),
+    ("Poor mobile coverage in remote areas.", "Offline-first app; sync when in coverage."),
+    ("Supervisors leave the program.", "Train two supervisors per area; document the role."),
+    ("Funding for CHW stipends ends early.", "Agree a transition plan with the ministry."),
+]
+
+LESSONS = [
+    (
+        Stage.DESIGN,
+        "CHWs found the first household form too long.",
+        "Test forms with CHWs in the field before building them.",
+    ),
+    (
+        Stage.IMPLEMENTATION,
+        "Training classes of 40 were too large to practise on phones.",
+        "Keep classes at 30 or fewer, one facilitator per 10 trainees.",
+    ),
+    (
+        Stage.PLANNING,
+        "Hosting costs were left out of the first budget.",
+        "Use the hosting estimate during planning.",
+    ),
+]
+
+
+def _exchange_rates() -> None:
+    for currency, rates in DEMO_RATES.items():
+        for effective_date, units in rates:
+            services.exchange_rate_set(
+                currency=currency, effective_date=effective_date, units_per_usd=Decimal(units)
+            )
+
+
+def _rate(currency: str) -> Decimal:
+    return Decimal(DEMO_RATES[currency][-1][1]) if currency in DEMO_RATES else Decimal(1)
+
+
+def _money(usd: float, currency: str) -> Decimal:
+    """US dollars in the local currency, rounded to the hundred."""
+    return (Decimal(str(usd)) * _rate(currency) / 100).quantize(Decimal(1)) * 100
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def _plan_values(rng: random.Random, *, start, end, currency) -> dict:
+    """Every random value of a program's plan and evidence, drawn up front."""
+    last = min(end, DEMO_AS_OF)
+    lines = [
+        (category, stage, name, _money(usd * rng.uniform(0.6, 1.6), currency))
+        for category, stage, name, usd in rng.sample(BUDGET_TEMPLATES, k=rng.randint(3, 6))
+    ]
+    spending = []
+    # Spend the forecast evenly over the program, at a pace of 75% to 160%: at more than 100%
+    # the budget page warns that the money runs out before the planned end.
+    pace = rng.uniform(0.75, 1.6)
+    months_total = (end.year - start.year) * 12 + end.month - start.month + 1
+    monthly = sum(line[3] for line in lines) / months_total
+    month = start
+    while month <= last and len(spending) < 40:
+        count = rng.randint(1, 2)
+        for _ in range(count):
+            index = rng.randrange(len(lines))
+            share = Decimal(str(round(pace * rng.uniform(0.6, 1.4) / count, 4)))
+            day = min(month + datetime.timedelta(days=rng.randrange(28)), last)
+            spending.append((index, day, (monthly * share).quantize(Decimal(1))))
+        month = _months_after(month, 1)
+    indicators = []
+    for name, unit, direction, (low, high), (lower, upper) in rng.sample(
+        INDICATOR_TEMPLATES, k=rng.randint(1, 3)
+    ):
+        baseline = rng.randint(low, high)
+        change = rng.randint(lower, upper)
+        target = (
+            baseline + change if direction == Indicator.Direction.INCREASE else baseline - change
+        )
+        pace = rng.uniform(0.1, 1.2)  # well below 1, the indicator falls off track
+        values = []
+        day = _months_after(start, 3)
+        while day <= last:
+            progress = (day - start).days / max((end - start).days, 1)
+            value = baseline + (target - baseline) * progress * pace * rng.uniform(0.9, 1.1)
+            values.append((day, Decimal(str(round(value, 1)))))
+            day = _months_after(day, 3)
+        indicators.append((name, unit, direction, baseline, target, values))
+    chws = rng.randrange(40, 400, 10)
+    model = rng.choices(CHWSupport.Compensation.values, weights=[2, 4, 2, 1])[0]
+    support = {
+        "chw_count": chws,
+        "supervisor_count": max(1, chws // rng.randint(6, 16)),
+        "last_refresher": start + datetime.timedelta(days=rng.randrange(30, 200))
+        if rng.random() < 0.7
+        else None,
+        "compensation_model": model,
+        "compensation_amount": None
+        if model == CHWSupport.Compensation.UNPAID
+        else _money(rng.choice([20, 30, 45, 60, 90]), currency),
+        "compensation_currency": "" if model == CHWSupport.Compensation.UNPAID else currency,
+        "compensation_frequency": ""
+        if model == CHWSupport.Compensation.UNPAID
+        else CHWSupport.PayFrequency.MONTHLY,
+        "payer": "" if model == CHWSupport.Compensation.UNPAID else "Ministry of Health",
+        "supply_status": rng.choices(CHWSupport.Supply.values, weights=[5, 3, 1])[0],
+        "last_restock": start + datetime.timedelta(days=rng.randrange(10, 120)),
+    }
+    risks = [
+        (text, mitigation, rng.choice(Level.values), rng.choice(Level.values))
+        for text, mitigation in rng.sample(RISKS, k=2)
+    ]
+    lessons = rng.sample(LESSONS, k=rng.randint(1, 2))
+    lesson_days = [start + datetime.timedelta(days=rng.randrange(20, 300)) for _ in lessons]
+    return {
+        "lines": lines,
+        "spending": spending,
+        "indicators": indicators,
+        "support": support,
+        "risks": risks,
+        "lessons": list(zip(lessons, lesson_days, strict=True)),
+        "last": last,
+    }
+
+
+def _plan_create(program: Program, plan: dict, users) -> None:
+    lines = [
+        services.budget_line_create(
+            program=program, category=category, stage=stage, name=name, forecast_amount=amount
+        )
+        for category, stage, name, amount in plan["lines"]
+    ]
+    for number, (index, day, amount) in enumerate(plan["spending"], start=1):
+        if amount > 0:
+            services.expenditure_create(
+                program=program,
+                line=lines[index],
+                date=day,
+                amount=amount,
+                description=f"{lines[index].name} — payment {number}",
+                reference=f"PV-{program.pk:03d}-{number:03d}",
+            )
+    for name, unit, direction, baseline, target, values in plan["indicators"]:
+        indicator = services.indicator_create(
+            program=program,
+            name=name,
+            unit=unit,
+            direction=direction,
+            baseline_value=Decimal(baseline),
+            baseline_date=program.planned_start,
+            target_value=Decimal(target),
+            target_date=program.planned_end,
+            frequency=Indicator.Frequency.QUARTERLY,
+        )
+        for day, value in values:
+            services.measurement_create(
+                indicator=indicator, period_end=day, value=value, source="CHT dashboard"
+            )
+    support = dict(plan["support"])
+    if support["last_refresher"] and support["last_refresher"] > plan["last"]:
+        support["last_refresher"] = None
+    if support["last_restock"] > plan["last"]:
+        support["last_restock"] = None
+    services.chw_support_save(program=program, **support)
+    for text, mitigation, likelihood, impact in plan["risks"]:
+        services.risk_create(
+            program=program,
+            description=text,
+            likelihood=likelihood,
+            impact=impact,
+            mitigation=mitigation,
+            owner=users[PersonaRole.PROGRAM_ADMIN],
+            status=Risk.Status.OPEN,
+        )
+    for (stage, happened, learned), day in plan["lessons"]:
+        if day <= plan["last"]:
+            services.lesson_create(
+                program=program,
+                by=users[PersonaRole.PROGRAM_ADMIN],
+                stage=stage,
+                what_happened=happened,
+                what_we_learned=learned,
+                recorded_on=day,
+            )

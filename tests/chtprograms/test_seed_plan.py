@@ -1,0 +1,65 @@
+"""`seed_demo` gives every demo program a plan and evidence, deterministically and once."""
+
+import pytest
+from django.core.management import call_command
+
+from chtprograms import selectors
+from chtprograms.models import (
+    BudgetLine,
+    CHWSupport,
+    ExchangeRate,
+    Expenditure,
+    Indicator,
+    Measurement,
+    Program,
+    Risk,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_snapshot():
+    return (
+        sorted(
+            BudgetLine.objects.values_list("program__slug", "category", "stage", "forecast_amount")
+        ),
+        sorted(Expenditure.objects.values_list("line__program__slug", "date", "amount")),
+        sorted(
+            Indicator.objects.values_list(
+                "program__slug", "name", "baseline_value", "target_value", "target_date"
+            )
+        ),
+        sorted(Measurement.objects.values_list("indicator__name", "period_end", "value")),
+        sorted(CHWSupport.objects.values_list("program__slug", "chw_count", "compensation_model")),
+        sorted(Risk.objects.values_list("program__slug", "description", "likelihood", "impact")),
+    )
+
+
+def test_demo_programs_get_a_budget_indicators_support_and_risks():
+    call_command("seed_demo", programs=6, seed=11)
+    for program in Program.objects.all():
+        assert selectors.budget_line_count(program=program) >= 3
+        assert 1 <= selectors.indicator_count(program=program) <= 3
+        assert selectors.indicators_missing_baseline(program=program) == []
+        assert selectors.chw_support_get(program=program) is not None
+        assert len(selectors.risk_list(program=program)) == 2
+        for expenditure in selectors.expenditure_list(program=program):
+            assert program.planned_start <= expenditure.date <= program.planned_end
+    assert Expenditure.objects.exists() and Measurement.objects.exists()
+    rates = set(ExchangeRate.objects.values_list("currency", flat=True))
+    assert rates == {"KES", "UGX", "NPR", "XOF", "TZS", "MWK"}
+
+
+def test_seeding_twice_changes_nothing_and_the_same_seed_gives_the_same_plan(capsys):
+    call_command("seed_demo", programs=5, seed=4)
+    first = plan_snapshot()
+    rate_count = ExchangeRate.objects.count()
+    call_command("seed_demo", programs=5, seed=4)
+    assert plan_snapshot() == first
+    assert ExchangeRate.objects.count() == rate_count == 12
+    Program.objects.all().delete()
+    call_command("seed_demo", programs=5, seed=4)
+    assert plan_snapshot() == first
+    Program.objects.all().delete()
+    call_command("seed_demo", programs=5, seed=5)
+    assert plan_snapshot() != first
