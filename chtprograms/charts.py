@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,13 @@ def _id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest}"
 
 
+def _nice_step(span: float, ticks: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 × a power of ten) cutting `span` into about `ticks`."""
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if raw <= m * magnitude)
+
+
 def _num(value: float) -> str:
     """A coordinate: two decimals at most, no exponent."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -57,12 +65,15 @@ def _truncate(label: str, length: int) -> str:
     return label if len(label) <= length else label[: length - 1] + "…"
 
 
-def _open(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
+def _open(
+    chart_id: str, width: int, height: int, title: str, description: str, font_size: int = 12
+) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}" '
         f'viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px;height:auto" font-family="{FONT}" font-size="12">',
+        f'style="max-width:{round(width * 1.25)}px;height:auto" font-family="{FONT}" '
+        f'font-size="{font_size}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
@@ -81,49 +92,50 @@ def bar_chart(
     categories: Sequence[str],
     series: Sequence[Series],
     value_format: Callable[[Number], str] = format_amount,
-    width: int = 640,
+    width: int = 420,
     chart_id: str | None = None,
 ) -> SafeString:
-    """Grouped horizontal bars: one group per category, one bar per series, values as text."""
+    """Grouped horizontal bars: one group per category, its name above its bars (one per
+    series), each value as text at the end of its bar. Narrow enough to read on a phone."""
     chart_id = chart_id or _id("bar", title, *categories, *(s.name for s in series))
-    label_width, value_width, bar, gap, group_gap, top = 160, 120, 16, 3, 14, 34
-    plot_width = width - label_width - value_width
-    group_height = len(series) * bar + (len(series) - 1) * gap
-    height = top + len(categories) * (group_height + group_gap) + 6
+    left, value_width, label, bar, gap, group_gap, top = 2, 100, 18, 16, 3, 12, 30
+    plot_width = width - left - value_width
+    group_height = label + len(series) * bar + (len(series) - 1) * gap
+    height = top + len(categories) * (group_height + group_gap)
     largest = max((float(v) for s in series for v in s.values), default=0.0)
     scale = plot_width / largest if largest > 0 else 0.0
     colours = [s.colour or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
 
-    parts = _open(chart_id, width, height, title, description)
+    parts = _open(chart_id, width, height, title, description, font_size=13)
     # Legend: a swatch and the name of each series, in bar order.
-    x = label_width
+    x = left
     for colour, item in zip(colours, series, strict=True):
-        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="18" fill="{TEXT}">{escape(item.name)}</text>')
-        x += 28 + 7 * len(item.name)
-    parts.append(
-        f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" '
-        f'y2="{height - 4}" stroke="{MUTED}" stroke-width="1"/>'
-    )
+        parts.append(f'<rect x="{x}" y="6" width="13" height="13" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 18}" y="17" fill="{TEXT}">{escape(item.name)}</text>')
+        x += 34 + 8 * len(item.name)
     y = top
     for index, category in enumerate(categories):
         parts.append(f'<g class="chart-group" data-category="{escape(category)}">')
         parts.append(
-            f'<text x="{label_width - 8}" y="{_num(y + group_height / 2 + 4)}" '
-            f'text-anchor="end" fill="{TEXT}">{escape(_truncate(category, 24))}'
-            f"<title>{escape(category)}</title></text>"
+            f'<text x="{left}" y="{y + label - 5}" fill="{TEXT}" font-weight="bold">'
+            f"{escape(_truncate(category, 48))}<title>{escape(category)}</title></text>"
+        )
+        y += label
+        parts.append(
+            f'<line x1="{left}" y1="{y - 2}" x2="{left}" y2="{y + group_height - label + 2}" '
+            f'stroke="{MUTED}" stroke-width="1"/>'
         )
         for colour, item in zip(colours, series, strict=True):
             value = item.values[index]
             length = float(value) * scale if float(value) > 0 else 0.0
             text = value_format(value)
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{_num(length)}" height="{bar}" '
+                f'<rect x="{left}" y="{y}" width="{_num(length)}" height="{bar}" '
                 f'fill="{colour}" data-series="{escape(item.name)}" data-value="{escape(value)}">'
                 f"<title>{escape(category)} — {escape(item.name)}: {escape(text)}</title></rect>"
             )
             parts.append(
-                f'<text x="{_num(label_width + length + 4)}" y="{y + bar - 4}" '
+                f'<text x="{_num(left + length + 4)}" y="{y + bar - 4}" '
                 f'fill="{TEXT}">{escape(text)}</text>'
             )
             y += bar + gap
@@ -141,7 +153,7 @@ def progress_chart(
     points: Sequence[tuple[datetime.date, Number, bool | None]],
     limit: Callable[[datetime.date], Number | None] | None = None,
     value_format: Callable[[Number], str] = format_amount,
-    width: int = 640,
+    width: int = 520,
     height: int = 260,
     chart_id: str | None = None,
 ) -> SafeString:
@@ -150,7 +162,25 @@ def progress_chart(
     `points` are (date, value, on track?); on-track points are green circles, the others
     vermilion triangles. `limit(date)`, when given, draws the on-track limit as a dotted line."""
     chart_id = chart_id or _id("progress", title, start, target, *points)
-    left, right, top, bottom = 72, 24, 34, 44
+    legend = [
+        (f'<line x1="0" y1="0" x2="22" y2="0" stroke="{PALETTE[0]}" stroke-width="2" '
+         f'stroke-dasharray="6 4"/>', _("Plan: baseline to target")),
+        (f'<line x1="0" y1="0" x2="22" y2="0" stroke="{MUTED}" stroke-width="1.5" '
+         f'stroke-dasharray="2 3"/>', _("On-track limit")),
+        (f'<circle cx="6" cy="0" r="4" fill="{GOOD}"/>'
+         f'<path d="M16 -5 L21 4 L11 4 Z" fill="{BAD}"/>', _("Measured (▲ off track)")),
+    ]  # fmt: skip
+    if not limit:
+        legend = [legend[0], legend[2]]
+    # Lay the legend out in rows that fit the width.
+    placed, x, row = [], 4, 0
+    for mark, label in legend:
+        item_width = 36 + 7 * len(label)
+        if x > 4 and x + item_width > width:
+            x, row = 4, row + 1
+        placed.append((x, 14 + 18 * row, mark, label))
+        x += item_width
+    left, right, top, bottom = 56, 16, 34 + 18 * row, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     first_day = min([start[0], *(p[0] for p in points)])
     last_day = max([target[0], *(p[0] for p in points)])
@@ -161,8 +191,10 @@ def progress_chart(
     values = [float(start[1]), float(target[1]), *(float(p[1]) for p in points)]
     values += [float(value) for _day, value in limits]
     low, high = min(values), max(values)
-    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
-    low, high = low - pad, high + pad
+    if high == low:
+        low, high = low - (abs(low) * 0.1 or 1.0), high + (abs(high) * 0.1 or 1.0)
+    step = _nice_step(high - low)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
 
     def px(day: datetime.date) -> float:
         return left + plot_w * (day - first_day).days / span_days
@@ -171,23 +203,12 @@ def progress_chart(
         return top + plot_h * (high - float(value)) / (high - low)
 
     parts = _open(chart_id, width, height, title, description)
-    # Legend.
-    legend = [
-        (f'<line x1="0" y1="0" x2="22" y2="0" stroke="{PALETTE[0]}" stroke-width="2" '
-         f'stroke-dasharray="6 4"/>', _("Plan: baseline to target")),
-        (f'<line x1="0" y1="0" x2="22" y2="0" stroke="{MUTED}" stroke-width="1.5" '
-         f'stroke-dasharray="2 3"/>', _("On-track limit")),
-        (f'<circle cx="6" cy="0" r="4" fill="{GOOD}"/>'
-         f'<path d="M16 -5 L21 4 L11 4 Z" fill="{BAD}"/>', _("Measured (▲ off track)")),
-    ]  # fmt: skip
-    x = left
-    for mark, label in legend if limit else [legend[0], legend[2]]:
-        parts.append(f'<g transform="translate({x},14)">{mark}</g>')
-        parts.append(f'<text x="{x + 28}" y="18" fill="{TEXT}">{escape(label)}</text>')
-        x += 40 + 7 * len(label)
-    # Horizontal grid with value labels.
-    for i in range(5):
-        value = low + (high - low) * i / 4
+    for x, y, mark, label in placed:
+        parts.append(f'<g transform="translate({x},{y})">{mark}</g>')
+        parts.append(f'<text x="{x + 28}" y="{y + 4}" fill="{TEXT}">{escape(label)}</text>')
+    # Horizontal grid with value labels, at round numbers.
+    for i in range(round((high - low) / step) + 1):
+        value = low + step * i
         y = py(value)
         parts.append(
             f'<line x1="{left}" y1="{_num(y)}" x2="{width - right}" y2="{_num(y)}" '
@@ -195,13 +216,13 @@ def progress_chart(
         )
         parts.append(
             f'<text x="{left - 6}" y="{_num(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(value_format(Decimal(str(round(value, 2)))))}</text>"
+            f"{escape(value_format(Decimal(str(round(value, 6))).normalize()))}</text>"
         )
     # Dates under the axis: the start, the target and the last measurement.
     for day in sorted({first_day, target[0], last_day}):
         anchor = "start" if day == first_day else "end" if day == last_day else "middle"
         parts.append(
-            f'<text x="{_num(px(day))}" y="{height - bottom + 18}" text-anchor="{anchor}" '
+            f'<text x="{_num(px(day))}" y="{height - bottom + 16}" text-anchor="{anchor}" '
             f'fill="{MUTED}">{escape(date_format(day, "M Y"))}</text>'
         )
     # The plan, flat after the target date.
@@ -250,7 +271,7 @@ def progress_chart(
             )
         if index == len(points) - 1 or len(points) <= 6:
             parts.append(
-                f'<text x="{_num(x)}" y="{_num(y + 18)}" text-anchor="middle" '
+                f'<text x="{_num(x)}" y="{_num(y - 9)}" text-anchor="middle" '
                 f'fill="{TEXT}" font-weight="bold">{escape(value_format(value))}</text>'
             )
     return _finish(parts)

@@ -31,7 +31,7 @@ from .models import (
     Risk,
     ScalingDecision,
 )
-from .money import CENT, RateTable, UsdTotal, to_usd, usd_total
+from .money import RateTable, UsdTotal, to_usd, usd_total
 from .stages import Stage
 
 ZERO = Decimal("0.00")
@@ -224,10 +224,10 @@ class BudgetSummary:
 
     @property
     def burn_per_month(self) -> Decimal:
-        """Average spend per month since the program's planned start."""
+        """Average spend per month since the program's planned start, in whole units."""
         if not self.months_elapsed:
             return ZERO
-        return (self.actual / self.months_elapsed).quantize(CENT, ROUND_HALF_UP)
+        return (self.actual / self.months_elapsed).quantize(Decimal(1), ROUND_HALF_UP)
 
     @property
     def projected(self) -> Decimal:

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -408,7 +409,7 @@ def hosting_estimate_add_to_budget(
     *, estimate: HostingEstimate, on: datetime.date | None = None
 ) -> BudgetLine:
     """Add the estimate's whole cost (monthly × 12 × years) as a hosting budget line, converted
-    to the program's currency at the rate in force on `on` (today by default)."""
+    to the program's currency at the rate in force on `on` (today by default), in whole units."""
     estimate = (
         HostingEstimate.objects.select_for_update().select_related("program").get(pk=estimate.pk)
     )
@@ -419,6 +420,8 @@ def hosting_estimate_add_to_budget(
     program = estimate.program
     on = on or timezone.localdate()
     amount = from_usd(estimate.total_usd, program.currency, on)
+    if amount is not None:
+        amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)  # budgets in whole units
     if amount is None:
         raise ValidationError(
             _(

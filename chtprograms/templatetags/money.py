@@ -3,7 +3,7 @@
 
 from django import template
 
-from ..money import format_amount, format_money, format_money_with_usd
+from ..money import approximate, format_amount, format_money, format_money_with_usd
 
 register = template.Library()
 
@@ -19,6 +19,14 @@ def money(amount, currency: str = "") -> str:
 def amount(value) -> str:
     """A number with grouped digits, cents only when there are any."""
     return format_amount(value)
+
+
+@register.filter
+def approx(value):
+    """Three significant figures, for amounts shown after “≈”."""
+    if value is None or value == "":
+        return value
+    return approximate(value)
 
 
 @register.filter

@@ -54,9 +54,9 @@ def test_bar_lengths_are_proportional_to_the_values():
         for rect in root.iter(f"{SVG}rect")
         if rect.get("data-series")
     }
-    assert widths[("Forecast", "400")] == 360  # the plot width: 640 − 160 − 120
-    assert widths[("Forecast", "100")] == 90
-    assert widths[("Spent", "200")] == 180
+    assert widths[("Forecast", "400")] == 318  # the plot width: 420 − 2 − 100
+    assert widths[("Forecast", "100")] == 79.5
+    assert widths[("Spent", "200")] == 159
     assert widths[("Spent", "0")] == 0
 
 

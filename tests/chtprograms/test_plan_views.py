@@ -503,7 +503,7 @@ def test_try_inputs_then_save_and_add_to_the_budget(head_client, world):
     )
     assert response["Location"] == url(world, "budget")
     line = BudgetLine.objects.get(category="hosting")
-    assert line.forecast_amount == Decimal("78031.20")  # USD 600.24 at 130
+    assert line.forecast_amount == Decimal("78031")  # USD 600.24 at 130, in whole shillings
 
 
 def test_hosting_estimate_errors(head_client, world):

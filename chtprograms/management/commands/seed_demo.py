@@ -342,11 +342,12 @@ def _plan_values(rng: random.Random, *, start, end, currency) -> dict:
     pace = rng.uniform(0.75, 1.6)
     months_total = (end.year - start.year) * 12 + end.month - start.month + 1
     monthly = sum(line[3] for line in lines) / months_total
+    weights = [float(line[3]) for line in lines]  # bigger lines are spent from more often
     month = start
     while month <= last and len(spending) < 40:
         count = rng.randint(1, 2)
         for _ in range(count):
-            index = rng.randrange(len(lines))
+            index = rng.choices(range(len(lines)), weights=weights)[0]
             share = Decimal(str(round(pace * rng.uniform(0.6, 1.4) / count, 4)))
             day = min(month + datetime.timedelta(days=rng.randrange(28)), last)
             spending.append((index, day, (monthly * share).quantize(Decimal(1))))
