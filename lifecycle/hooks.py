@@ -17,7 +17,7 @@ others (`transaction.on_commit(..., robust=True)`). Transition methods themselve
 
 from collections import defaultdict
 from collections.abc import Callable
-from functools import partial
+from functools import wraps
 
 from django.db import transaction
 
@@ -59,6 +59,17 @@ def stage_entered(*, program_id: int, stage: str, transition_id: int, transition
         return
     for receiver in receivers_for(stage):
         transaction.on_commit(
-            partial(receiver, program_id=program_id, stage=stage, transition_id=transition_id),
+            _bound(receiver, program_id=program_id, stage=stage, transition_id=transition_id),
             robust=True,
         )
+
+
+def _bound(receiver: Receiver, **kwargs) -> Callable[[], None]:
+    """The receiver with its arguments, keeping its name (Django logs a failing callback by
+    `__qualname__`, which a functools.partial does not have)."""
+
+    @wraps(receiver)
+    def call() -> None:
+        receiver(**kwargs)
+
+    return call

@@ -144,6 +144,8 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         permission=can_decide,
     )
     def cancel(self):
+        self.held_from = ""
+        self.held_since = None
         self.stage_entered_at = timezone.now()
 
     @transition(
