@@ -56,6 +56,7 @@ def test_a_head_takes_a_program_from_initiation_to_closeout(live_server, browser
     log_in(page, live_server.url, "amina")
     page.goto(f"{live_server.url}/programs/siaya-chv/")
     expect(page.get_by_text("0 of 2 criteria met")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "lifecycle-0-overview.png", full_page=True)
     page.get_by_role("link", name="Review the gate").click()
     expect(page.get_by_role("heading", name="Gate: leaving Initiation")).to_be_visible()
     expect(page.locator(".stage-step-current")).to_contain_text("Initiation")
