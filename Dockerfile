@@ -18,6 +18,7 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 COPY . .
+RUN pybabel compile -d locale -D django
 # collectstatic needs settings to import; the real secret comes from the environment at run time.
 RUN DJANGO_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only-x \
     DJANGO_ALLOWED_HOSTS=localhost \

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
-.PHONY: install install-dev run test lint format clean
+.PHONY: install install-dev messages run test lint format clean
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
 install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
-run: install
+# Compiled translations (locale/*/LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
+messages: install
+	$(BIN)/pybabel compile -d locale -D django
+
+run: install messages
 	mkdir -p var/mail var/broker
 	$(BIN)/python manage.py migrate --noinput
 	@if [ -f var/.demo-seeded ]; then \
@@ -29,7 +33,7 @@ run: install
 	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start
 
-test: install-dev
+test: install-dev messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p var/screenshots

@@ -11,8 +11,10 @@ from .models import (
     CHWSupport,
     Consideration,
     ConsiderationItem,
+    DataSharingAgreement,
     Expenditure,
     HealthNote,
+    HostingInstance,
     Indicator,
     Lesson,
     Measurement,
@@ -24,7 +26,9 @@ from .models import (
 from .services import (
     BUDGET_LINE_FIELDS,
     CHW_SUPPORT_FIELDS,
+    DATA_SHARING_AGREEMENT_FIELDS,
     EXPENDITURE_FIELDS,
+    HOSTING_INSTANCE_FIELDS,
     INDICATOR_FIELDS,
     LESSON_FIELDS,
     MEASUREMENT_FIELDS,
@@ -362,3 +366,17 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
         initial=DEFAULT_OVERPROVISIONING,
         help_text=_("Headroom on the database disk: 5 means five times the estimated size."),
     )
+
+
+class DataSharingAgreementForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = DataSharingAgreement
+        fields = DATA_SHARING_AGREEMENT_FIELDS
+        widgets = {"signed_on": DateInput(), "expires_on": DateInput()}
+
+
+class HostingInstanceForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = HostingInstance
+        fields = HOSTING_INSTANCE_FIELDS
+        widgets = {"domain_renews_on": DateInput(), "tls_expires_on": DateInput()}

@@ -889,3 +889,73 @@ class HostingEstimate(models.Model):
     @property
     def total_usd(self) -> Decimal:
         return self.monthly_usd * 12 * self.years
+
+
+# --- dates that reminders watch: the data-sharing agreement and the production instance -------
+
+
+class DataSharingAgreement(models.Model):
+    """The program's data-sharing agreement or MoU (ethics and regulations): who controls the
+    data, when it was signed and when it expires. One per program."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="data_sharing_agreement"
+    )
+    reference = models.CharField(
+        _("reference"), max_length=200, help_text=_("The agreement's title or number.")
+    )
+    data_controller = models.CharField(
+        _("data controller"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organization that decides how the data are used, e.g. the ministry."),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.reference}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.signed_on and self.expires_on and self.expires_on < self.signed_on:
+            raise ValidationError({"expires_on": _("The expiry cannot be before the signature.")})
+
+
+class HostingInstance(models.Model):
+    """The program's production CHT instance: its address, the domain's renewal date and the
+    TLS certificate's expiry (the hosting checklist's "TLS and domain renewals")."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="hosting_instance"
+    )
+    domain = models.CharField(
+        _("domain"), max_length=253, help_text=_("e.g. chis.health.go.ke (without https://).")
+    )
+    domain_renews_on = models.DateField(_("domain renewal date"), null=True, blank=True)
+    tls_expires_on = models.DateField(_("TLS certificate expires on"), null=True, blank=True)
+    tls_auto_renews = models.BooleanField(
+        _("the certificate renews itself"),
+        default=False,
+        help_text=_("e.g. Let's Encrypt with automatic renewal: no reminder is sent for it."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("production instance")
+        verbose_name_plural = _("production instances")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        super().clean()
+        domain = (self.domain or "").strip().lower()
+        for prefix in ("https://", "http://"):
+            domain = domain.removeprefix(prefix)
+        self.domain = domain.rstrip("/")

@@ -21,9 +21,11 @@ from .models import (
     CHWSupport,
     Consideration,
     ConsiderationItem,
+    DataSharingAgreement,
     Expenditure,
     Health,
     HostingEstimate,
+    HostingInstance,
     Indicator,
     Lesson,
     Measurement,
@@ -585,3 +587,41 @@ def plan_overview(*, program: Program) -> PlanOverview:
     forecast, spent = budget_totals(program=program)
     on_track, total = indicators_on_track(program=program)
     return PlanOverview(program.currency, forecast, spent, on_track, total)
+
+
+def data_sharing_agreement_get(*, program: Program) -> DataSharingAgreement | None:
+    return DataSharingAgreement.objects.filter(program=program).first()
+
+
+def hosting_instance_get(*, program: Program) -> HostingInstance | None:
+    return HostingInstance.objects.filter(program=program).first()
+
+
+# --- batch reads for reminders (lifecycle/reminders.py): one query each, any number of programs
+
+
+def consideration_statuses(*, program_ids) -> dict[int, dict[str, str]]:
+    """program id → {area: status}."""
+    statuses: dict[int, dict[str, str]] = {}
+    rows = Consideration.objects.filter(program_id__in=list(program_ids)).values_list(
+        "program_id", "area", "status"
+    )
+    for program_id, area, status in rows:
+        statuses.setdefault(program_id, {})[area] = status
+    return statuses
+
+
+def data_sharing_agreements_expiring(*, program_ids, until: datetime.date):
+    """The agreements of these programs that expire on or before `until` (or have expired)."""
+    return DataSharingAgreement.objects.filter(
+        program_id__in=list(program_ids), expires_on__isnull=False, expires_on__lte=until
+    ).only("program_id", "expires_on")
+
+
+def hosting_instances_expiring(*, program_ids, until: datetime.date):
+    """The production instances whose domain or (manually renewed) certificate lapses by
+    `until` (or has lapsed)."""
+    return HostingInstance.objects.filter(
+        Q(domain_renews_on__lte=until) | Q(tls_expires_on__lte=until, tls_auto_renews=False),
+        program_id__in=list(program_ids),
+    ).only("program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews")

@@ -22,10 +22,12 @@ from .models import (
     CHWSupport,
     Consideration,
     ConsiderationItem,
+    DataSharingAgreement,
     ExchangeRate,
     Expenditure,
     HealthNote,
     HostingEstimate,
+    HostingInstance,
     Indicator,
     Lesson,
     Measurement,
@@ -215,6 +217,8 @@ CHW_SUPPORT_FIELDS = (
 RISK_FIELDS = ("description", "likelihood", "impact", "mitigation", "owner", "status")
 LESSON_FIELDS = ("stage", "what_happened", "what_we_learned", "recorded_on")
 SCALING_DECISION_FIELDS = ("decision", "rationale", "decided_by", "decided_on")
+DATA_SHARING_AGREEMENT_FIELDS = ("reference", "data_controller", "signed_on", "expires_on")
+HOSTING_INSTANCE_FIELDS = ("domain", "domain_renews_on", "tls_expires_on", "tls_auto_renews")
 
 
 def _checked(fields: dict, allowed: tuple[str, ...]) -> dict:
@@ -453,3 +457,21 @@ def hosting_estimate_add_to_budget(
     estimate.budget_line = line
     estimate.save(update_fields=["budget_line"])
     return line
+
+
+def data_sharing_agreement_record(*, program: Program, **fields) -> DataSharingAgreement:
+    """Record (or correct) the program's data-sharing agreement."""
+    fields = _checked(fields, DATA_SHARING_AGREEMENT_FIELDS)
+    agreement = DataSharingAgreement.objects.filter(program=program).first()
+    if agreement is None:
+        return _create(DataSharingAgreement(program=program, **fields))
+    return _update(agreement, DATA_SHARING_AGREEMENT_FIELDS, fields)
+
+
+def hosting_instance_record(*, program: Program, **fields) -> HostingInstance:
+    """Record (or correct) the program's production instance: domain and renewal dates."""
+    fields = _checked(fields, HOSTING_INSTANCE_FIELDS)
+    instance = HostingInstance.objects.filter(program=program).first()
+    if instance is None:
+        return _create(HostingInstance(program=program, **fields))
+    return _update(instance, HOSTING_INSTANCE_FIELDS, fields)

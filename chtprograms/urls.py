@@ -132,6 +132,16 @@ urlpatterns = [
         name="lesson-delete",
     ),
     path(
+        "programs/<slug:slug>/data-sharing-agreement/",
+        views_plan.data_sharing_agreement,
+        name="data-sharing-agreement",
+    ),
+    path(
+        "programs/<slug:slug>/hosting-instance/",
+        views_plan.hosting_instance,
+        name="hosting-instance",
+    ),
+    path(
         "programs/<slug:slug>/scaling-decision/",
         views_plan.scaling_decision,
         name="scaling-decision",

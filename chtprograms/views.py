@@ -236,7 +236,14 @@ def consideration_list(request, slug):
         for consideration in considerations
     ]
     return render(
-        request, "chtprograms/consideration_list.html", {"program": program, "cards": cards}
+        request,
+        "chtprograms/consideration_list.html",
+        {
+            "program": program,
+            "cards": cards,
+            "agreement": selectors.data_sharing_agreement_get(program=program),
+            "can_change": can_change,
+        },
     )
 
 

@@ -22,8 +22,10 @@ from .access import program_for
 from .forms import (
     BudgetLineForm,
     CHWSupportForm,
+    DataSharingAgreementForm,
     ExpenditureForm,
     HostingEstimateForm,
+    HostingInstanceForm,
     IndicatorForm,
     LessonForm,
     MeasurementForm,
@@ -34,7 +36,9 @@ from .hosting import DEFAULT_OVERPROVISIONING, NOT_INCLUDED, estimate_hosting
 from .models import (
     BudgetLine,
     CHWSupport,
+    DataSharingAgreement,
     Expenditure,
+    HostingInstance,
     Indicator,
     Lesson,
     Measurement,
@@ -290,6 +294,7 @@ def hosting_estimate(request, slug):
     if request.htmx and request.method == "GET":
         return render(request, "partials/_hosting_estimate_result.html", context, status=200)
     context["saved"] = selectors.hosting_estimate_list(program=program)
+    context["instance"] = selectors.hosting_instance_get(program=program)
     return render(
         request,
         "chtprograms/hostingestimate_form.html",
@@ -630,4 +635,45 @@ def scaling_decision(request, slug):
         success=_("Scaling decision recorded."),
         next_url=_url("risks", program) + "#scaling",
         context={"decision": decision},
+    )
+
+
+# --- dates that reminders watch -------------------------------------------------------------
+
+
+@login_required
+def data_sharing_agreement(request, slug):
+    """The data-sharing agreement (ethics and regulations): reference, controller, dates."""
+    program = program_for(request, slug, CHANGE)
+    agreement = selectors.data_sharing_agreement_get(program=program)
+    form = DataSharingAgreementForm(
+        request.POST or None, instance=agreement or DataSharingAgreement(program=program)
+    )
+    return _form_page(
+        request,
+        program=program,
+        form=form,
+        template="chtprograms/datasharingagreement_form.html",
+        save=lambda data: services.data_sharing_agreement_record(program=program, **data),
+        success=_("Data-sharing agreement saved."),
+        next_url=_url("considerations", program) + "#data-sharing-agreement",
+    )
+
+
+@login_required
+def hosting_instance(request, slug):
+    """The production instance: domain, domain renewal and TLS certificate expiry."""
+    program = program_for(request, slug, CHANGE)
+    instance = selectors.hosting_instance_get(program=program)
+    form = HostingInstanceForm(
+        request.POST or None, instance=instance or HostingInstance(program=program)
+    )
+    return _form_page(
+        request,
+        program=program,
+        form=form,
+        template="chtprograms/hostinginstance_form.html",
+        save=lambda data: services.hosting_instance_record(program=program, **data),
+        success=_("Production instance saved."),
+        next_url=_url("hosting-estimate", program) + "#instance",
     )

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PersonasConfig(AppConfig):
     name = "personas"
     verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .preferences import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="personas.remember_preferences")

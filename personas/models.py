@@ -1,6 +1,7 @@
 """Who works on which program, in which persona role."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.constraints import ConstraintErrorsOnFieldsMixin
 from chtprograms.models import Program
+
+from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
 
 
 class PersonaRole(models.TextChoices):
@@ -75,3 +78,71 @@ class Membership(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.program})"
+
+
+# --- profile and preferences (reminders, language, time zone) --------------------------------
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Once a week, on Monday")
+    OFF = "off", _("Never")
+
+
+class Profile(models.Model):
+    """A person's preferences: time zone, language and reminders. Created when first needed
+    (`personas.services.profile_get`), with the time zone of their first program's country."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in this zone; the digest arrives at about 08:00 there."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the pages and of the e-mails you receive."),
+    )
+    digest_frequency = models.CharField(
+        _("reminder digest"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_("One e-mail, also shown under the bell, listing what needs your attention."),
+    )
+    days_ahead = models.PositiveSmallIntegerField(
+        _("days ahead"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Remind me of activities and expiring documents due within this many days."),
+    )
+    muted_programs = models.ManyToManyField(
+        Program,
+        verbose_name=_("muted programs"),
+        blank=True,
+        related_name="+",
+        help_text=_("No reminders about these programs."),
+    )
+    email_closeout_reports = models.BooleanField(
+        _("e-mail me closeout reports"),
+        default=True,
+        help_text=_("Receive the closeout report of your programs as an e-mail attachment."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

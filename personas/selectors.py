@@ -1,10 +1,10 @@
 """Reads about people and roles. Selectors that take a user enforce what that user may see."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chtprograms.models import Program
 
-from .models import Membership, PersonaRole
+from .models import Membership, PersonaRole, Profile
 from .rules import is_portfolio_reviewer, is_site_staff
 
 
@@ -43,3 +43,61 @@ def team_by_role(*, program: Program) -> list[tuple[str, list[Membership]]]:
 
 def membership_get(*, program: Program, pk: int) -> Membership:
     return Membership.objects.current().select_related("user").get(program=program, pk=pk)
+
+
+def muteable_programs(*, user, profile) -> QuerySet[Program]:
+    """The programs a person may mute: the ones they are on (and any they already muted)."""
+    mine = Membership.objects.current().filter(user=user).values("program_id")
+    return (
+        Program.objects.filter(Q(pk__in=mine) | Q(pk__in=profile.muted_programs.values("pk")))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def current_memberships(*, user_ids=None) -> QuerySet[Membership]:
+    """Today's memberships (of these people, when given): the other apps refine it."""
+    memberships = Membership.objects.current()
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=list(user_ids))
+    return memberships
+
+
+def muted_program_ids(*, profile_ids) -> dict[int, set[int]]:
+    """profile id → the ids of the programs it mutes (one query)."""
+    muted: dict[int, set[int]] = {}
+    through = Profile.muted_programs.through
+    for profile_id, program_id in through.objects.filter(
+        profile_id__in=list(profile_ids)
+    ).values_list("profile_id", "program_id"):
+        muted.setdefault(profile_id, set()).add(program_id)
+    return muted
+
+
+def closeout_report_recipients(*, program: Program, requested_by=None) -> list:
+    """Who receives a program's closeout report: its current program heads, the portfolio
+    reviewers and whoever asked for the report; active people with an e-mail address, each
+    address once (one query)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    heads = Membership.objects.current().filter(
+        program=program, role=PersonaRole.PROGRAM_HEAD, user=OuterRef("pk")
+    )
+    wanted = Q(Exists(heads)) | Q(groups__name=settings.PORTFOLIO_REVIEWER_GROUP)
+    if requested_by is not None and requested_by.pk is not None:
+        wanted |= Q(pk=requested_by.pk)
+    users = (
+        get_user_model()
+        .objects.filter(wanted, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("last_name", "first_name", "username", "pk")
+    )
+    recipients, addresses = [], set()
+    for user in users:
+        address = user.email.strip().lower()
+        if address and address not in addresses:
+            addresses.add(address)
+            recipients.append(user)
+    return recipients

@@ -5,13 +5,14 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chtprograms.models import Program
 
-from .models import Membership, PersonaRole
+from .models import Membership, PersonaRole, Profile
+from .timezones import country_time_zone
 
 
 def membership_add(
@@ -70,3 +71,99 @@ def portfolio_reviewer_set(*, user, is_reviewer: bool = True) -> None:
         user.groups.remove(group)
     if hasattr(user, "_is_portfolio_reviewer"):
         del user._is_portfolio_reviewer
+
+
+# --- profile and preferences ------------------------------------------------------------------
+
+
+def _first_program_countries(user_ids) -> dict[int, str]:
+    """user id → the country of the first program they joined (one query)."""
+    countries: dict[int, str] = {}
+    rows = (
+        Membership.objects.filter(user_id__in=list(user_ids))
+        .order_by("user_id", "since", "id")
+        .values_list("user_id", "program__country")
+    )
+    for user_id, country in rows:
+        countries.setdefault(user_id, str(country))
+    return countries
+
+
+def profile_get(*, user) -> Profile:
+    """The person's profile, created the first time it is needed. The time zone defaults to
+    the one of the country of their first program (UTC when they have none)."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    country = _first_program_countries([user.pk]).get(user.pk)
+    profile = Profile(user=user, time_zone=country_time_zone(country))
+    profile.full_clean()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:  # created meanwhile by another request or the digest
+        profile = Profile.objects.get(user=user)
+    return profile
+
+
+def profiles_ensure(*, user_ids) -> dict[int, Profile]:
+    """The profiles of many people, creating the missing ones, in a constant number of queries."""
+    user_ids = list(dict.fromkeys(user_ids))
+    profiles = {
+        profile.user_id: profile for profile in Profile.objects.filter(user_id__in=user_ids)
+    }
+    missing = [user_id for user_id in user_ids if user_id not in profiles]
+    if missing:
+        countries = _first_program_countries(missing)
+        Profile.objects.bulk_create(
+            [
+                Profile(user_id=user_id, time_zone=country_time_zone(countries.get(user_id)))
+                for user_id in missing
+            ],
+            ignore_conflicts=True,
+        )
+        profiles.update(
+            {profile.user_id: profile for profile in Profile.objects.filter(user_id__in=missing)}
+        )
+    return profiles
+
+
+PROFILE_FIELDS = (
+    "time_zone",
+    "language",
+    "digest_frequency",
+    "days_ahead",
+    "email_closeout_reports",
+)
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    profile: Profile,
+    time_zone: str,
+    language: str,
+    digest_frequency: str,
+    days_ahead: int,
+    email_closeout_reports: bool,
+    muted_programs=(),
+) -> Profile:
+    """Save a person's preferences (the programs they mute included)."""
+    profile.time_zone = time_zone
+    profile.language = language
+    profile.digest_frequency = digest_frequency
+    profile.days_ahead = days_ahead
+    profile.email_closeout_reports = email_closeout_reports
+    profile.full_clean()
+    profile.save(update_fields=[*PROFILE_FIELDS, "updated_at"])
+    profile.muted_programs.set(list(muted_programs))
+    return profile
+
+
+def profile_set_language(*, user, language: str) -> Profile:
+    """The language chosen in the user menu: it is the profile's language from now on."""
+    profile = profile_get(user=user)
+    profile.language = language
+    profile.full_clean()
+    profile.save(update_fields=["language", "updated_at"])
+    return profile

@@ -1,18 +1,24 @@
 """The team page of a program: add people, change their role, take them off the team."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
 from chtprograms.forms import person_label
 
 from . import selectors, services
-from .forms import MembershipAddForm, MembershipRoleForm
+from .forms import LanguageForm, MembershipAddForm, MembershipRoleForm, ProfileForm
 from .models import Membership
+from .preferences import remember_preferences
 
 
 def _membership_or_404(program, pk):
@@ -100,3 +106,60 @@ def membership_remove(request, slug, pk):
         {"program": program, "membership": membership, "error": error},
         status=400 if error else 200,
     )
+
+
+# --- profile and preferences ------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    """The signed-in person's preferences: time zone, language, reminders, muted programs."""
+    person = services.profile_get(user=request.user)
+    programs = selectors.muteable_programs(user=request.user, profile=person)
+    form = ProfileForm(request.POST or None, instance=person, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in (*services.PROFILE_FIELDS,)}
+        try:
+            person = services.profile_update(
+                profile=person, muted_programs=form.cleaned_data["muted_programs"], **data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            remember_preferences(request, person)
+            translation.activate(person.language)
+            messages.success(request, _("Your preferences are saved."))
+            response = redirect("personas:profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
+            return response
+    if form.errors:
+        person.refresh_from_db()
+    return render(
+        request,
+        "personas/profile_form.html",
+        {"form": form, "profile": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def language(request):
+    """The language menu: it changes the profile's language (pages and e-mails)."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("chtprograms:home")
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages in the list."))
+        return redirect(next_url)
+    person = services.profile_set_language(
+        user=request.user, language=form.cleaned_data["language"]
+    )
+    remember_preferences(request, person)
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
+    return response

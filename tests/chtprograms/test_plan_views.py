@@ -591,7 +591,7 @@ def fill(program, size, owner):
 #: Every page starts with 5: session, user, reviewer group, program, the user's roles.
 PAGE_QUERIES = {
     "budget": 10,  # lines with their spending, spending by date, rates, count + page
-    "hosting-estimate": 8,  # CHW support (for the users), rates, saved estimates
+    "hosting-estimate": 9,  # CHW support (users), rates, saved estimates, production instance
     "indicators": 7,  # indicators, their measurements
     "chw-support": 6,  # the record
     "risks": 8,  # risks with owners, lessons with authors, the scaling decision
