@@ -349,3 +349,48 @@ register_criterion(
     applies=_is_research,
     waivable=False,
 )
+
+
+# --- plan and evidence: leaving planning needs a budget forecast and every baseline -----------
+
+
+def _budget_forecast_recorded(context: GateContext) -> tuple[bool, str]:
+    from chtprograms.selectors import budget_line_count
+
+    count = context.fact("budget_lines", lambda: budget_line_count(program=context.program))
+    if not count:
+        return False, _("No budget line yet")
+    return True, _("%(count)d budget line(s)") % {"count": count}
+
+
+def _indicator_baselines_recorded(context: GateContext) -> tuple[bool, str]:
+    from chtprograms.selectors import indicator_count, indicators_missing_baseline
+
+    total = context.fact("indicator_count", lambda: indicator_count(program=context.program))
+    missing = context.fact(
+        "indicators_missing_baseline",
+        lambda: indicators_missing_baseline(program=context.program),
+    )
+    if not total:
+        return False, _("No indicator yet")
+    if missing:
+        return False, _("No baseline for: %(names)s") % {
+            "names": ", ".join(indicator.name for indicator in missing)
+        }
+    return True, _("All %(count)d indicator(s) have a baseline") % {"count": total}
+
+
+register_criterion(
+    stage=Stage.PLANNING,
+    id="planning.budget_forecast",
+    label=gettext_lazy("Budget forecast recorded (at least one budget line)"),
+    check=_budget_forecast_recorded,
+    fix_url=lambda program: reverse("chtprograms:budget", args=[program.slug]),
+)
+register_criterion(
+    stage=Stage.PLANNING,
+    id="planning.indicator_baselines",
+    label=gettext_lazy("A baseline recorded for every indicator"),
+    check=_indicator_baselines_recorded,
+    fix_url=lambda program: reverse("chtprograms:indicators", args=[program.slug]),
+)

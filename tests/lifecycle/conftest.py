@@ -63,6 +63,16 @@ def finish_activities(program, stage, by, status=ActivityStatus.DONE):
         )
 
 
+def meet_plan(program):
+    """The planning gate's plan-and-evidence criteria: a budget line, every baseline."""
+    from tests.factories import BudgetLineFactory, IndicatorFactory
+
+    if not program.budget_lines.exists():
+        BudgetLineFactory(program=program)
+    if not program.indicators.exists():
+        IndicatorFactory(program=program)
+
+
 def set_consideration(program, area, status):
     consideration = program.considerations.get(area=area)
     consideration_update(
@@ -82,3 +92,4 @@ def meet_gate(program, stage, by):
     if stage == "planning":
         set_consideration(program, "technical", Consideration.Status.IN_PROGRESS)
         set_consideration(program, "human_resources", Consideration.Status.IN_PROGRESS)
+        meet_plan(program)

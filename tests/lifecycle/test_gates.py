@@ -30,6 +30,8 @@ def test_built_in_criteria(program, research_program):
         "planning.required_activities",
         "planning.technical_in_progress",
         "planning.human_resources_in_progress",
+        "planning.budget_forecast",
+        "planning.indicator_baselines",
     ]
     assert [c.id for c in gates.criteria_for(Stage.HOSTING, program)] == [
         "hosting.required_activities"

@@ -27,7 +27,7 @@ from personas.models import PersonaRole
 from personas.services import membership_add
 from tests.factories import ProgramFactory, UserFactory
 
-from .conftest import finish_activities, meet_gate, set_consideration
+from .conftest import finish_activities, meet_gate, meet_plan, set_consideration
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +209,7 @@ def test_waiving_a_met_criterion_records_nothing_extra(program, head):
 def test_planning_needs_technical_and_human_resources_in_progress(program, head):
     lifecycle = walk_to(program, Stage.PLANNING, head)
     finish_activities(program, Stage.PLANNING, head)
+    meet_plan(program)
     with pytest.raises(GateNotMet) as refused:
         lifecycle_advance(lifecycle=lifecycle, by=head)
     assert {result.id for result in refused.value.blocking} == {
