@@ -69,6 +69,9 @@ def test_create_program_fill_consideration_add_team_member(live_server, browser,
     expect(card.get_by_text("Data-sharing agreement with the county in review.")).to_be_visible()
     card.get_by_role("checkbox", name="Governance structure agreed").check()
     expect(card.get_by_role("checkbox", name="Governance structure agreed")).to_be_checked()
+    # An empty checklist item is refused in place, with the message beside the field.
+    card.get_by_role("button", name="Add").click()
+    expect(card.get_by_text("This field is required.")).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=screenshot_dir / "foundation-4-considerations.png", full_page=True)
     ethics = Consideration.objects.get(program=program, area="ethics")
