@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_htmx",
+    "django_fsm",  # only for its `graph_transitions` command (docs/lifecycle.md)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "chtprograms",
