@@ -43,6 +43,11 @@ class ProgramAdmin(admin.ModelAdmin):
     autocomplete_fields = ["lead_organization"]
     inlines = [ProgramPartnerInline]
 
+    def has_add_permission(self, request):
+        # A program is created with its considerations, lifecycle, activities and first head:
+        # only `program_create` (the "New program" page) does all of that.
+        return False
+
     def has_delete_permission(self, request, obj=None):
         # Programs are archived, never deleted.
         return False
