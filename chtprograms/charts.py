@@ -66,10 +66,17 @@ def _truncate(label: str, length: int) -> str:
 
 
 def _open(
-    chart_id: str, width: int, height: int, title: str, description: str, font_size: int = 12
+    chart_id: str,
+    width: int,
+    height: int,
+    title: str,
+    description: str,
+    font_size: int = 12,
+    role: str = "img",
 ) -> list[str]:
+    # A chart whose bars are links is a "group", so that its links stay reachable.
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}" '
         f'viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{round(width * 1.25)}px;height:auto" font-family="{FONT}" '
@@ -94,19 +101,27 @@ def bar_chart(
     value_format: Callable[[Number], str] = format_amount,
     width: int = 420,
     chart_id: str | None = None,
+    links: Sequence[str | None] | None = None,
+    maximum: Number | None = None,
 ) -> SafeString:
     """Grouped horizontal bars: one group per category, its name above its bars (one per
-    series), each value as text at the end of its bar. Narrow enough to read on a phone."""
+    series), each value as text at the end of its bar. Narrow enough to read on a phone.
+
+    `links`, when given, holds one address per category: its name and bars link there.
+    `maximum` is the value of a full-width bar (the largest value by default; 100 for shares)."""
     chart_id = chart_id or _id("bar", title, *categories, *(s.name for s in series))
     left, value_width, label, bar, gap, group_gap, top = 2, 100, 18, 16, 3, 12, 30
     plot_width = width - left - value_width
     group_height = label + len(series) * bar + (len(series) - 1) * gap
     height = top + len(categories) * (group_height + group_gap)
-    largest = max((float(v) for s in series for v in s.values), default=0.0)
+    largest = max((float(v) for s in series for v in s.values if v is not None), default=0.0)
+    largest = max(float(maximum), largest) if maximum is not None else largest
     scale = plot_width / largest if largest > 0 else 0.0
     colours = [s.colour or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
 
-    parts = _open(chart_id, width, height, title, description, font_size=13)
+    parts = _open(
+        chart_id, width, height, title, description, font_size=13, role="group" if links else "img"
+    )
     # Legend: a swatch and the name of each series, in bar order.
     x = left
     for colour, item in zip(colours, series, strict=True):
@@ -115,7 +130,10 @@ def bar_chart(
         x += 34 + 8 * len(item.name)
     y = top
     for index, category in enumerate(categories):
+        link = links[index] if links else None
         parts.append(f'<g class="chart-group" data-category="{escape(category)}">')
+        if link:
+            parts.append(f'<a href="{escape(link)}" class="chart-link">')
         parts.append(
             f'<text x="{left}" y="{y + label - 5}" fill="{TEXT}" font-weight="bold">'
             f"{escape(_truncate(category, 48))}<title>{escape(category)}</title></text>"
@@ -127,11 +145,13 @@ def bar_chart(
         )
         for colour, item in zip(colours, series, strict=True):
             value = item.values[index]
-            length = float(value) * scale if float(value) > 0 else 0.0
+            # A missing value (None) draws no bar; `value_format` says what it is ("—").
+            length = float(value) * scale if value is not None and float(value) > 0 else 0.0
             text = value_format(value)
+            data_value = "" if value is None else escape(value)
             parts.append(
                 f'<rect x="{left}" y="{y}" width="{_num(length)}" height="{bar}" '
-                f'fill="{colour}" data-series="{escape(item.name)}" data-value="{escape(value)}">'
+                f'fill="{colour}" data-series="{escape(item.name)}" data-value="{data_value}">'
                 f"<title>{escape(category)} — {escape(item.name)}: {escape(text)}</title></rect>"
             )
             parts.append(
@@ -140,8 +160,102 @@ def bar_chart(
             )
             y += bar + gap
         y += group_gap - gap
+        if link:
+            parts.append("</a>")
         parts.append("</g>")
     return _finish(parts)
+
+
+def _legend_rows(
+    items: Sequence[tuple[str, str]], width: int, left: int = 2
+) -> tuple[list[str], int]:
+    """Swatch-and-name legend items laid out in rows that fit `width`; (parts, height)."""
+    parts, x, row = [], left, 0
+    for colour, name in items:
+        item_width = 30 + 8 * len(name)
+        if x > left and x + item_width > width:
+            x, row = left, row + 1
+        y = 6 + 18 * row
+        parts.append(f'<rect x="{x}" y="{y}" width="13" height="13" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 18}" y="{y + 11}" fill="{TEXT}">{escape(name)}</text>')
+        x += item_width
+    return parts, 24 + 18 * row
+
+
+def stacked_bar_chart(
+    *,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    value_format: Callable[[Number], str] = format_amount,
+    width: int = 420,
+    chart_id: str | None = None,
+    links: Callable[[int, int | None], str | None] | None = None,
+) -> SafeString:
+    """Horizontal stacked bars: one bar per category (its name above it), one segment per
+    series in legend order, each segment's value inside it when it fits and the total at the
+    end of the bar.
+
+    `links(category index, series index)` gives the address a segment links to, and
+    `links(category index, None)` the one of the category's name."""
+    chart_id = chart_id or _id("stacked", title, *categories, *(s.name for s in series))
+    colours = [s.colour or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
+    left, total_width, label, bar, group_gap = 2, 56, 18, 20, 10
+    legend, top = _legend_rows(list(zip(colours, (s.name for s in series), strict=True)), width)
+    plot_width = width - left - total_width
+    totals = [sum(float(s.values[i]) for s in series) for i in range(len(categories))]
+    largest = max(totals, default=0.0)
+    scale = plot_width / largest if largest > 0 else 0.0
+    height = top + len(categories) * (label + bar + group_gap)
+
+    parts = _open(chart_id, width, height, title, description, 13, "group" if links else "img")
+    parts += legend
+    y = top
+    for index, category in enumerate(categories):
+        parts.append(f'<g class="chart-group" data-category="{escape(category)}">')
+        name = (
+            f'<text x="{left}" y="{y + label - 5}" fill="{TEXT}" font-weight="bold">'
+            f"{escape(_truncate(category, 48))}<title>{escape(category)}</title></text>"
+        )
+        link = links(index, None) if links else None
+        parts.append(f'<a href="{escape(link)}">{name}</a>' if link else name)
+        y += label
+        x = float(left)
+        for number, (colour, item) in enumerate(zip(colours, series, strict=True)):
+            value = item.values[index]
+            length = float(value) * scale if float(value) > 0 else 0.0
+            if not length:
+                continue
+            text = value_format(value)
+            segment = (
+                f'<rect x="{_num(x)}" y="{y}" width="{_num(length)}" height="{bar}" '
+                f'fill="{colour}" stroke="#fff" stroke-width="1" '
+                f'data-series="{escape(item.name)}" data-value="{escape(value)}">'
+                f"<title>{escape(category)} — {escape(item.name)}: {escape(text)}</title></rect>"
+            )
+            if length >= 8 * len(text) + 6:
+                ink = "#fff" if colour.upper() in _DARK_COLOURS else TEXT
+                segment += (
+                    f'<text x="{_num(x + length / 2)}" y="{y + bar - 6}" text-anchor="middle" '
+                    f'fill="{ink}" pointer-events="none">{escape(text)}</text>'
+                )
+            segment_link = links(index, number) if links else None
+            if segment_link:
+                segment = f'<a href="{escape(segment_link)}" class="chart-link">{segment}</a>'
+            parts.append(segment)
+            x += length
+        parts.append(
+            f'<text x="{_num(x + 4)}" y="{y + bar - 6}" fill="{TEXT}">'
+            f"{escape(value_format(totals[index]))}</text>"
+        )
+        y += bar + group_gap
+        parts.append("</g>")
+    return _finish(parts)
+
+
+#: Palette colours dark enough to carry white text.
+_DARK_COLOURS = frozenset({"#0072B2", "#000000"})
 
 
 def progress_chart(
@@ -275,6 +389,150 @@ def progress_chart(
                 f'fill="{TEXT}" font-weight="bold">{escape(value_format(value))}</text>'
             )
     return _finish(parts)
+
+
+# --- the portfolio's charts -----------------------------------------------------------------
+# Each takes plain figures and a `link` function giving the address of the programs behind a
+# bar (the portfolio's program list with the same filters).
+
+
+def _percent(value: Number | None) -> str:
+    return "—" if value is None else f"{format_amount(Decimal(str(value)))}%"
+
+
+def _days(value: Number | None) -> str:
+    if value is None:
+        return "—"
+    return _("%(days)s d") % {"days": format_amount(Decimal(str(value)).quantize(Decimal(1)))}
+
+
+def stage_type_chart(
+    *,
+    stages: Sequence[tuple[str, str]],
+    types: Sequence[tuple[str, str]],
+    counts: dict[tuple[str, str], int],
+    link: Callable[[str, str | None], str],
+) -> SafeString:
+    """Programs by stage (one bar each), stacked by program type."""
+    summary = "; ".join(
+        f"{label}: {sum(counts.get((stage, kind), 0) for kind, _label in types)}"
+        for stage, label in stages
+    )
+    return stacked_bar_chart(
+        title=_("Programs by stage and type"),
+        description=_("Number of programs in each stage, by type. %(summary)s.")
+        % {"summary": summary},
+        categories=[str(label) for _stage, label in stages],
+        series=[
+            Series(str(label), [counts.get((stage, kind), 0) for stage, _label in stages])
+            for kind, label in types
+        ],
+        links=lambda row, column: link(
+            stages[row][0], None if column is None else types[column][0]
+        ),
+        chart_id="portfolio-stage-type-chart",
+    )
+
+
+def country_chart(
+    *, rows: Sequence[tuple[str, str, int]], link: Callable[[str], str]
+) -> SafeString:
+    """Programs by country: rows are (code, name, count)."""
+    word = _("Programs")
+    return bar_chart(
+        title=_("Programs by country"),
+        description=_("Number of programs in each country. %(summary)s.")
+        % {"summary": "; ".join(f"{name}: {count}" for _code, name, count in rows)},
+        categories=[name for _code, name, _count in rows],
+        series=[Series(word, [count for _code, _name, count in rows], PALETTE[0])],
+        links=[link(code) for code, _name, _count in rows],
+        chart_id="portfolio-country-chart",
+    )
+
+
+def stage_duration_chart(*, rows: Sequence, link: Callable[[str], str]) -> SafeString:
+    """Median days per stage, planned against actual. Rows have `stage`, `label`,
+    `planned_median` and `actual_median` (None when no program has such a figure)."""
+    planned, actual = _("Planned (median)"), _("Actual (median)")
+    return bar_chart(
+        title=_("Days in each stage: planned and actual"),
+        description=_(
+            "Median days per stage: planned from the stage plans, actual over the programs that "
+            "have left the stage. %(summary)s."
+        )
+        % {
+            "summary": "; ".join(
+                f"{row.label}: {planned.lower()} {_days(row.planned_median)}, "
+                f"{actual.lower()} {_days(row.actual_median)}"
+                for row in rows
+            )
+        },
+        categories=[str(row.label) for row in rows],
+        series=[
+            Series(planned, [row.planned_median for row in rows], PALETTE[5]),
+            Series(actual, [row.actual_median for row in rows], PALETTE[3]),
+        ],
+        value_format=_days,
+        links=[link(row.stage) for row in rows],
+        chart_id="portfolio-duration-chart",
+    )
+
+
+def budget_usd_chart(
+    *,
+    rows: Sequence[tuple[str, str, Decimal, Decimal]],
+    link: Callable[[str], str],
+    title: str,
+) -> SafeString:
+    """Forecast and spent in US dollars: rows are (key, label, forecast, spent)."""
+    forecast_word, spent_word = _("Forecast"), _("Spent")
+    return bar_chart(
+        title=title,
+        description=_("Amounts in US dollars. %(summary)s.")
+        % {
+            "summary": "; ".join(
+                f"{label}: {forecast_word.lower()} {format_amount(forecast)}, "
+                f"{spent_word.lower()} {format_amount(spent)}"
+                for _key, label, forecast, spent in rows
+            )
+        },
+        categories=[label for _key, label, _forecast, _spent in rows],
+        series=[
+            Series(
+                forecast_word, [forecast for _key, _label, forecast, _spent in rows], PALETTE[0]
+            ),
+            Series(spent_word, [spent for _key, _label, _forecast, spent in rows], PALETTE[1]),
+        ],
+        links=[link(key) for key, *_rest in rows],
+        chart_id="portfolio-budget-chart",
+    )
+
+
+def indicator_share_chart(
+    *, rows: Sequence[tuple[str, str, int, int]], link: Callable[[str], str]
+) -> SafeString:
+    """Share of indicators on track: rows are (key, label, on track, total)."""
+    shares = [
+        None if not total else round(Decimal(on_track) * 100 / total)
+        for _key, _label, on_track, total in rows
+    ]
+    return bar_chart(
+        title=_("Indicators on track"),
+        description=_("Share of indicators whose latest value is on track. %(summary)s.")
+        % {
+            "summary": "; ".join(
+                _("%(label)s: %(on_track)s of %(total)s")
+                % {"label": label, "on_track": on_track, "total": total}
+                for _key, label, on_track, total in rows
+            )
+        },
+        categories=[label for _key, label, _on_track, _total in rows],
+        series=[Series(_("On track"), shares, GOOD)],
+        value_format=_percent,
+        maximum=100,
+        links=[link(key) for key, *_rest in rows],
+        chart_id="portfolio-indicator-chart",
+    )
 
 
 # --- the program's charts -------------------------------------------------------------------

@@ -44,6 +44,14 @@ class RateTable:
             rates = rates.filter(currency__in={code.upper() for code in currencies})
         return cls(rates.values_list("currency", "effective_date", "units_per_usd"))
 
+    def periods(self) -> list[tuple[str, datetime.date, datetime.date | None]]:
+        """(currency, first day, day after the last or None) of every rate's period of force."""
+        return [
+            (currency, start, dates[index + 1] if index + 1 < len(dates) else None)
+            for currency, dates in self._dates.items()
+            for index, start in enumerate(dates)
+        ]
+
     def units_per_usd(self, currency: str, on: datetime.date) -> Decimal | None:
         """How many units of `currency` buy one US dollar on `on`; None when no rate is known."""
         currency = currency.upper()
@@ -111,6 +119,27 @@ def usd_total(
         else:
             result.total += usd
     return result
+
+
+#: Any day will do to convert US dollars (their rate is always 1).
+_USD_DAY = datetime.date(2000, 1, 1)
+
+
+def rate_day(rates: RateTable, *, currency: str, date: str):
+    """A database expression: the day whose rate converts a row's amount (`currency` and `date`
+    name the row's fields). It is the first day of the rate in force on the row's date, so rows
+    summed per (currency, rate day) in the database are converted with one `to_usd` per sum, at
+    exactly the rate each amount would get alone. Rows with no rate keep their own date, and
+    `to_usd` reports them as missing."""
+    from django.db.models import Case, DateField, F, Q, Value, When
+
+    whens = [When(**{currency: USD}, then=Value(_USD_DAY))]
+    for code, start, end in rates.periods():
+        condition = Q(**{currency: code, f"{date}__gte": start})
+        if end is not None:
+            condition &= Q(**{f"{date}__lt": end})
+        whens.append(When(condition, then=Value(start)))
+    return Case(*whens, default=F(date), output_field=DateField())
 
 
 def approximate(amount: Decimal) -> Decimal:

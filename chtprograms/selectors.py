@@ -1,12 +1,13 @@
 """Reads for the program record. Selectors that take a user enforce visibility."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -29,11 +30,13 @@ from .models import (
     Indicator,
     Lesson,
     Measurement,
+    Organization,
     Program,
+    ProgramPartner,
     Risk,
     ScalingDecision,
 )
-from .money import RateTable, UsdTotal, to_usd, usd_total
+from .money import RateTable, UsdTotal, rate_day, to_usd, usd_total
 from .stages import Stage
 
 ZERO = Decimal("0.00")
@@ -47,6 +50,9 @@ class ProgramFilters:
     health: str = ""
     include_archived: bool = False
     sort: str = "name"
+    partner: int | None = None  # an organization leading the program or partnering in it
+    started_from: datetime.date | None = None  # planned start on or after
+    started_to: datetime.date | None = None  # planned start on or before
 
 
 SORTS = {
@@ -79,6 +85,17 @@ def program_list(*, user, filters: ProgramFilters | None = None) -> QuerySet[Pro
         programs = programs.filter(country=filters.country)
     if filters.health:
         programs = programs.filter(health=filters.health)
+    if filters.partner:
+        programs = programs.filter(
+            Q(lead_organization_id=filters.partner)
+            | Exists(
+                ProgramPartner.objects.filter(program=OuterRef("pk"), organization=filters.partner)
+            )
+        )
+    if filters.started_from:
+        programs = programs.filter(planned_start__gte=filters.started_from)
+    if filters.started_to:
+        programs = programs.filter(planned_start__lte=filters.started_to)
     return programs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
@@ -144,7 +161,7 @@ def program_countries(*, user) -> list[tuple[str, str]]:
     """(code, name) of the countries the user's visible programs run in, for the filter."""
     from django_countries import countries
 
-    codes = set(programs_visible_to(user).values_list("country", flat=True).distinct())
+    codes = set(programs_visible_to(user).order_by().values_list("country", flat=True).distinct())
     return [(code, name) for code, name in countries if code in codes]
 
 
@@ -328,32 +345,36 @@ def budget_summary(*, program: Program, today: datetime.date | None = None) -> B
     )
 
 
+def programs_with_budget_totals(programs: QuerySet[Program]) -> QuerySet[Program]:
+    """Each program annotated with `forecast` and `spent`, in its own currency."""
+    return programs.annotate(
+        forecast=Coalesce(
+            Subquery(
+                BudgetLine.objects.filter(program=OuterRef("pk"))
+                .values("program")
+                .annotate(total=Sum("forecast_amount"))
+                .values("total")
+            ),
+            Value(ZERO),
+            output_field=models.DecimalField(),
+        ),
+        spent=Coalesce(
+            Subquery(
+                Expenditure.objects.filter(line__program=OuterRef("pk"))
+                .values("line__program")
+                .annotate(total=Sum("amount"))
+                .values("total")
+            ),
+            Value(ZERO),
+            output_field=models.DecimalField(),
+        ),
+    )
+
+
 def budget_totals(*, program: Program) -> tuple[Decimal, Decimal]:
     """(forecast, spent) in the program's currency, in one query."""
     totals = (
-        Program.objects.filter(pk=program.pk)
-        .annotate(
-            forecast=Coalesce(
-                Subquery(
-                    BudgetLine.objects.filter(program=OuterRef("pk"))
-                    .values("program")
-                    .annotate(total=Sum("forecast_amount"))
-                    .values("total")
-                ),
-                Value(ZERO),
-                output_field=models.DecimalField(),
-            ),
-            spent=Coalesce(
-                Subquery(
-                    Expenditure.objects.filter(line__program=OuterRef("pk"))
-                    .values("line__program")
-                    .annotate(total=Sum("amount"))
-                    .values("total")
-                ),
-                Value(ZERO),
-                output_field=models.DecimalField(),
-            ),
-        )
+        programs_with_budget_totals(Program.objects.filter(pk=program.pk))
         .values("forecast", "spent")
         .get()
     )
@@ -567,6 +588,213 @@ def hosting_estimate_get(*, program: Program, pk: int) -> HostingEstimate:
     )
 
 
+# --- across programs (the portfolio) ---------------------------------------------------------
+# These take a queryset of programs the caller has already limited to what the user may see
+# (`program_list` / `programs_visible_to`) and aggregate over it in the database, in a fixed
+# number of queries whatever the number of programs.
+
+
+def program_organizations(*, user) -> list[tuple[int, str]]:
+    """(id, name) of the organizations leading or partnering in the user's visible programs."""
+    visible = programs_visible_to(user)
+    return list(
+        Organization.objects.filter(
+            Exists(visible.filter(lead_organization=OuterRef("pk")))
+            | Exists(
+                ProgramPartner.objects.filter(organization=OuterRef("pk"), program__in=visible)
+            )
+        )
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+@dataclass
+class UsdBudget:
+    """Forecast and spent in US dollars; `missing` names the currencies left out for want of
+    an exchange rate (the figures are then too low)."""
+
+    forecast: Decimal = ZERO
+    spent: Decimal = ZERO
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def percent_spent(self) -> int | None:
+        return BudgetRow("", "", self.forecast, self.spent).percent_spent
+
+
+@dataclass
+class UsdBudgetBreakdown:
+    total: UsdBudget
+    by_type: dict[str, UsdBudget]
+    by_country: dict[str, UsdBudget]
+
+
+def budget_usd_breakdown(
+    *, programs: QuerySet[Program], today: datetime.date | None = None
+) -> UsdBudgetBreakdown:
+    """Forecast and spent over the programs in US dollars, in all and by type and country.
+
+    The database sums the forecasts per (type, country, currency) and the expenditures per
+    (type, country, currency, rate day); each sum is then converted once with `to_usd`: the
+    forecast at today's rate (as on the budget page), spending at the rate of its date (3 queries
+    with the rates)."""
+    today = today or timezone.localdate()
+    rates = RateTable.load()
+    programs = programs.order_by().values("pk")
+    result = UsdBudgetBreakdown(UsdBudget(), {}, {})
+
+    def add(program_type, country, currency, amount, on, attribute) -> None:
+        usd = to_usd(amount, currency, on, rates=rates)
+        for budget in (
+            result.total,
+            result.by_type.setdefault(program_type, UsdBudget()),
+            result.by_country.setdefault(country, UsdBudget()),
+        ):
+            if usd is None:
+                budget.missing.add(currency.upper())
+            else:
+                setattr(budget, attribute, getattr(budget, attribute) + usd)
+
+    forecasts = (
+        BudgetLine.objects.filter(program__in=programs)
+        .values_list("program__program_type", "program__country", "program__currency")
+        .annotate(total=Sum("forecast_amount"))
+        .order_by()
+    )
+    for program_type, country, currency, total in forecasts:
+        add(program_type, country, currency, total, today, "forecast")
+    spending = (
+        Expenditure.objects.filter(line__program__in=programs)
+        .annotate(rate_day=rate_day(rates, currency="line__program__currency", date="date"))
+        .values_list(
+            "line__program__program_type", "line__program__country", "line__program__currency"
+        )
+        .annotate(rate_day=F("rate_day"), total=Sum("amount"))
+        .order_by()
+    )
+    for program_type, country, currency, day, total in spending:
+        add(program_type, country, currency, total, day, "spent")
+    return result
+
+
+def chw_gap_conditions(*, today: datetime.date | None = None) -> dict[str, Q]:
+    """The 4S gaps of `CHWSupport.gaps` as conditions on CHWSupport rows, for the database."""
+    today = today or timezone.localdate()
+    limit = settings.CHW_PER_SUPERVISOR_LIMIT
+    return {
+        "skilled": Q(last_refresher__isnull=True)
+        | Q(last_refresher__lt=today - relativedelta(months=12)),
+        "supervised": Q(chw_count__gt=0)
+        & (Q(supervisor_count__isnull=True) | Q(chw_count__gt=F("supervisor_count") * limit)),
+        "salaried": Q(compensation_model=CHWSupport.Compensation.UNPAID),
+        "supplied": Q(supply_status=CHWSupport.Supply.STOCK_OUTS),
+    }
+
+
+@dataclass(frozen=True)
+class CHWTotals:
+    programs: int  # programs with a CHW support record
+    chws: int
+    unpaid_programs: int
+    unpaid_chws: int
+    gaps: dict[str, int]  # gap code → programs with that gap
+
+
+def chw_support_totals(
+    *, programs: QuerySet[Program], today: datetime.date | None = None
+) -> CHWTotals:
+    """CHWs covered and unpaid, and how many programs have each 4S gap (1 query)."""
+    gaps = chw_gap_conditions(today=today)
+    unpaid = gaps["salaried"]
+    totals = CHWSupport.objects.filter(program__in=programs.order_by().values("pk")).aggregate(
+        programs=Count("pk"),
+        chws=Coalesce(Sum("chw_count"), 0),
+        unpaid_programs=Count("pk", filter=unpaid),
+        unpaid_chws=Coalesce(Sum("chw_count", filter=unpaid), 0),
+        **{f"gap_{code}": Count("pk", filter=condition) for code, condition in gaps.items()},
+    )
+    return CHWTotals(
+        programs=totals["programs"],
+        chws=totals["chws"],
+        unpaid_programs=totals["unpaid_programs"],
+        unpaid_chws=totals["unpaid_chws"],
+        gaps={code: totals[f"gap_{code}"] for code in gaps},
+    )
+
+
+def programs_with_chw_support(
+    programs: QuerySet[Program], *, gap: str = "", today: datetime.date | None = None
+) -> QuerySet[Program]:
+    """The programs with a CHW support record (with the given 4S gap, when one is named)."""
+    support = CHWSupport.objects.filter(program=OuterRef("pk"))
+    if gap:
+        support = support.filter(chw_gap_conditions(today=today)[gap])
+    return programs.filter(Exists(support))
+
+
+class _IndicatorFigures:
+    """The fields of an indicator that the on-track rule reads, without a model instance
+    (thousands of them are cheap). It borrows `Indicator`'s own methods, so the rule is the
+    one the program's pages apply."""
+
+    __slots__ = ("direction", "baseline_value", "baseline_date", "target_value", "target_date")
+    Direction = Indicator.Direction
+    has_baseline = Indicator.has_baseline
+    expected_on = Indicator.expected_on
+    on_track_limit = Indicator.on_track_limit
+    is_on_track = Indicator.is_on_track
+
+    def __init__(self, direction, baseline_value, baseline_date, target_value, target_date):
+        self.direction = direction
+        self.baseline_value = baseline_value
+        self.baseline_date = baseline_date
+        self.target_value = target_value
+        self.target_date = target_date
+
+
+@dataclass(frozen=True)
+class _LatestValue:
+    value: Decimal
+    period_end: datetime.date
+
+
+def indicator_statuses(
+    *, programs: QuerySet[Program], today: datetime.date | None = None
+) -> dict[str, dict[str, int]]:
+    """program type → {indicator status → count}, over the programs' indicators (1 query).
+
+    The database picks each indicator's latest measurement; whether it is on track is then
+    decided by the same rule as on the program's pages (`IndicatorProgress`)."""
+    today = today or timezone.localdate()
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end", "-id")
+    rows = (
+        Indicator.objects.filter(program__in=programs.order_by().values("pk"))
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_day=Subquery(latest.values("period_end")[:1]),
+        )
+        .order_by()
+        .values_list(
+            "program__program_type",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "latest_value",
+            "latest_day",
+        )
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for program_type, *fields, latest_value, latest_day in rows:
+        measurements = [] if latest_day is None else [_LatestValue(latest_value, latest_day)]
+        status = IndicatorProgress(_IndicatorFigures(*fields), measurements, today).status
+        by_status = counts.setdefault(program_type, {})
+        by_status[status] = by_status.get(status, 0) + 1
+    return counts
+
+
 @dataclass(frozen=True)
 class PlanOverview:
     """For the program overview: budget spent and indicators on track."""
@@ -625,3 +853,11 @@ def hosting_instances_expiring(*, program_ids, until: datetime.date):
         Q(domain_renews_on__lte=until) | Q(tls_expires_on__lte=until, tls_auto_renews=False),
         program_id__in=list(program_ids),
     ).only("program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews")
+
+
+def scaling_decisions_by_program(*, program_ids) -> dict[int, ScalingDecision]:
+    """The scaling decisions of many programs at once (one query): program id → decision."""
+    return {
+        decision.program_id: decision
+        for decision in ScalingDecision.objects.filter(program_id__in=list(program_ids))
+    }

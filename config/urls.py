@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("chtprograms.urls")),
     path("", include("personas.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("portfolio.urls")),
 ]

@@ -173,3 +173,124 @@ class LessonFactory(factory.django.DjangoModelFactory):
     what_happened = factory.Sequence(lambda n: f"Challenge {n}")
     what_we_learned = "Test with CHWs first."
     recorded_on = datetime.date(2027, 2, 1)
+
+
+# --- many programs at once (portfolio) --------------------------------------------------------
+
+
+def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) -> list:
+    """`count` programs made in bulk, in a few queries whatever `count` (not `program_create`
+    per program), for tests that need a big portfolio fast. Each gets a lifecycle in a varied
+    stage with its stage plan and one history row when past initiation, two activities (one
+    overdue), a partner, a budget line with an expenditure, an indicator with a measurement,
+    CHW support, and `head` (made if not given) as its program head."""
+    from django.utils import timezone
+
+    from chtprograms.models import (
+        BudgetLine,
+        CHWSupport,
+        Expenditure,
+        Indicator,
+        Measurement,
+        Program,
+        ProgramPartner,
+    )
+    from lifecycle.models import Lifecycle, StageActivity, StagePlan, StageTransition
+    from lifecycle.services import stage_plan_dates
+    from lifecycle.stages import WORK_STAGES
+
+    today = today or timezone.localdate()
+    head = head or UserFactory()
+    lead = OrganizationFactory(name=f"{prefix} ministry")
+    partner = OrganizationFactory(name=f"{prefix} partner", kind=Organization.Kind.NGO)
+    countries = ["KE", "UG", "NP", "ML"]
+    types = ProgramType.values
+    healths = ["on_track", "at_risk", "off_track"]
+    programs = Program.objects.bulk_create(
+        Program(
+            name=f"{prefix} program {i}",
+            slug=f"{prefix}-program-{i}",
+            program_type=types[i % len(types)],
+            country=countries[i % len(countries)],
+            lead_organization=lead,
+            planned_start=datetime.date(2026, 1, 1) + datetime.timedelta(days=i % 300),
+            planned_end=datetime.date(2028, 1, 1) + datetime.timedelta(days=i % 300),
+            currency=["KES", "UGX", "NPR", "XOF"][i % len(countries)],
+            health=healths[i % len(healths)],
+        )
+        for i in range(count)
+    )
+    stages = [*WORK_STAGES, "on_hold"]
+    lifecycles = Lifecycle.objects.bulk_create(
+        Lifecycle(
+            program=program,
+            stage=stages[i % len(stages)],
+            last_stage=WORK_STAGES[i % len(WORK_STAGES)],
+            held_from=WORK_STAGES[0] if stages[i % len(stages)] == "on_hold" else "",
+        )
+        for i, program in enumerate(programs)
+    )
+    StagePlan.objects.bulk_create(
+        StagePlan(lifecycle=lifecycle, stage=stage, planned_start=start, planned_end=end)
+        for lifecycle, program in zip(lifecycles, programs, strict=True)
+        for stage, start, end in stage_plan_dates(program.planned_start, program.planned_end)
+    )
+    StageTransition.objects.bulk_create(
+        StageTransition(
+            lifecycle=lifecycle, transition="advance", source="initiation", target="planning"
+        )
+        for lifecycle in lifecycles
+        if lifecycle.stage not in ("initiation", "on_hold")
+    )
+    StageActivity.objects.bulk_create(
+        StageActivity(program=program, stage=lifecycle.last_stage, title=title, due_on=due)
+        for program, lifecycle in zip(programs, lifecycles, strict=True)
+        for title, due in (
+            ("Overdue", today - datetime.timedelta(days=10)),
+            ("Later", today + datetime.timedelta(days=10)),
+        )
+    )
+    ProgramPartner.objects.bulk_create(
+        ProgramPartner(program=program, organization=partner, role="funder") for program in programs
+    )
+    lines = BudgetLine.objects.bulk_create(
+        BudgetLine(program=program, category="devices", name="Phones", forecast_amount=100000)
+        for program in programs
+    )
+    Expenditure.objects.bulk_create(
+        Expenditure(line=line, date=datetime.date(2026, 6, 1), amount=2500, description="Phones")
+        for line in lines
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            program=program,
+            name="Households visited",
+            unit="%",
+            baseline_value=40,
+            baseline_date=datetime.date(2026, 1, 1),
+            target_value=80,
+            target_date=datetime.date(2027, 12, 31),
+        )
+        for program in programs
+    )
+    Measurement.objects.bulk_create(
+        Measurement(
+            indicator=indicator, period_end=datetime.date(2026, 12, 31), value=55, source="x"
+        )
+        for indicator in indicators
+    )
+    CHWSupport.objects.bulk_create(
+        CHWSupport(
+            program=program,
+            chw_count=100,
+            supervisor_count=10,
+            compensation_model="unpaid" if i % 3 == 0 else "stipend",
+            supply_status="adequate",
+        )
+        for i, program in enumerate(programs)
+    )
+    Membership.objects.bulk_create(
+        Membership(program=program, user=head, role=PersonaRole.PROGRAM_HEAD)
+        for program in programs
+    )
+    return programs
