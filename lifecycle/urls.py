@@ -1,12 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reminders
 
 app_name = "lifecycle"
 
 PREFIX = "programs/<slug:slug>/lifecycle/"
 
 urlpatterns = [
+    path("notifications/", views_reminders.notification_list, name="notifications"),
+    path(
+        "notifications/read-all/",
+        views_reminders.notification_read_all,
+        name="notifications-read-all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        views_reminders.notification_read,
+        name="notification-read",
+    ),
     path(PREFIX, views.lifecycle_detail, name="detail"),
     path(f"{PREFIX}gate/", views.gate_panel, name="gate-panel"),
     path(f"{PREFIX}history/", views.history, name="history"),

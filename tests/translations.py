@@ -4,7 +4,10 @@
 `compile_messages()` compiles the catalogs when a .mo is missing or older than its .po, and then
 makes Django reload them (the same reset Django's autoreloader does when a .mo changes)."""
 
+import pytest
 from babel.messages.frontend import CommandLineInterface
+from django.conf import settings
+from django.utils import translation
 
 from tests.services import ROOT
 
@@ -28,3 +31,11 @@ def compile_messages() -> None:
     from django.utils.translation.reloader import translation_file_changed
 
     translation_file_changed(sender=None, file_path=stale[0].with_suffix(".mo"))
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Import into a module that reads French pages: the thread's language is English again
+    after each test (a request leaves its language active, and later tests run in the thread)."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

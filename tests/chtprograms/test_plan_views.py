@@ -588,13 +588,14 @@ def fill(program, size, owner):
         )  # fmt: skip
 
 
-#: Every page starts with 5: session, user, reviewer group, program, the user's roles.
+#: Every page starts with 5: session, user, reviewer group, program, the user's roles; and
+#: ends with 1: the notification bell's unread count.
 PAGE_QUERIES = {
-    "budget": 10,  # lines with their spending, spending by date, rates, count + page
-    "hosting-estimate": 9,  # CHW support (users), rates, saved estimates, production instance
-    "indicators": 7,  # indicators, their measurements
-    "chw-support": 6,  # the record
-    "risks": 8,  # risks with owners, lessons with authors, the scaling decision
+    "budget": 11,  # lines with their spending, spending by date, rates, count + page
+    "hosting-estimate": 10,  # CHW support (users), rates, saved estimates, production instance
+    "indicators": 8,  # indicators, their measurements
+    "chw-support": 7,  # the record
+    "risks": 9,  # risks with owners, lessons with authors, the scaling decision
 }
 
 

@@ -24,8 +24,9 @@ from .conftest import meet_gate
 pytestmark = pytest.mark.django_db
 
 #: session, user, reviewer check, program (+ lifecycle), roles, activities (+ assignees),
-#: considerations (gate), ethics approval, history, stage plan, "stay" reviews, team.
-LIFECYCLE_PAGE_QUERIES = 12
+#: considerations (gate), ethics approval, history, stage plan, "stay" reviews, team,
+#: the notification bell's unread count.
+LIFECYCLE_PAGE_QUERIES = 13
 
 
 def grow(program, head, size: int):
@@ -80,8 +81,9 @@ def test_the_history_page_query_count_does_not_grow(client, head, size, django_a
     grow(program, head, size)
     client.force_login(head)
     url = reverse("lifecycle:history", args=[program.slug])
-    # session, user, reviewer check, program (+ lifecycle), history (+ people), "stay" reviews
-    with django_assert_num_queries(6):
+    # session, user, reviewer check, program (+ lifecycle), history (+ people), "stay" reviews,
+    # the notification bell's unread count
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.decode().count("Send back") == size
 

@@ -9,7 +9,7 @@ from personas.models import DigestFrequency, PersonaRole, Profile
 from personas.services import membership_add, profile_get, profiles_ensure
 from personas.timezones import country_time_zone
 from tests.factories import ProgramFactory, UserFactory
-from tests.translations import compile_messages
+from tests.translations import compile_messages, english_afterwards  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
