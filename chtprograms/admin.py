@@ -5,10 +5,12 @@ from .models import (
     CHWSupport,
     Consideration,
     ConsiderationItem,
+    DataSharingAgreement,
     ExchangeRate,
     Expenditure,
     HealthNote,
     HostingEstimate,
+    HostingInstance,
     Indicator,
     Lesson,
     Measurement,
@@ -171,3 +173,19 @@ class HostingEstimateAdmin(admin.ModelAdmin):
     list_display = ["program", "users", "population", "years", "monthly_usd", "created_at"]
     list_select_related = ["program"]
     readonly_fields = ["documents", "disk_gb", "cpus", "ram_gb", "monthly_usd"]
+
+
+@admin.register(DataSharingAgreement)
+class DataSharingAgreementAdmin(admin.ModelAdmin):
+    list_display = ["program", "reference", "data_controller", "signed_on", "expires_on"]
+    list_select_related = ["program"]
+    search_fields = ["program__name", "reference", "data_controller"]
+    date_hierarchy = "expires_on"
+
+
+@admin.register(HostingInstance)
+class HostingInstanceAdmin(admin.ModelAdmin):
+    list_display = ["domain", "program", "domain_renews_on", "tls_expires_on", "tls_auto_renews"]
+    list_filter = ["tls_auto_renews"]
+    list_select_related = ["program"]
+    search_fields = ["domain", "program__name"]
