@@ -378,3 +378,86 @@ def test_a_digest_is_enqueued_only_after_the_claim_commits(
     for callback in callbacks:
         callback()
     assert sent == outcome.dispatch_ids and len(sent) == 1
+
+
+# --- failures, retries and the admin ------------------------------------------------------------
+
+
+def test_an_smtp_failure_keeps_the_digest_claimed_then_marks_it_failed_after_the_last_try(
+    team, developer, monkeypatch
+):
+    import smtplib
+
+    from lifecycle.services import DigestNotSent
+
+    outcome = run(at("2027-03-01 08:00", "Africa/Nairobi"))
+    (dispatch_id,) = outcome.dispatch_ids
+
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with pytest.raises(DigestNotSent):
+        digest_deliver(dispatch_id=dispatch_id)
+    dispatch = DigestDispatch.objects.get(pk=dispatch_id)
+    assert (dispatch.status, dispatch.attempts) == (DispatchStatus.CLAIMED, 1)
+    assert "Connection unexpectedly closed" in dispatch.error
+    with pytest.raises(DigestNotSent):
+        digest_deliver(dispatch_id=dispatch_id, final_attempt=True)
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts) == (DispatchStatus.FAILED, 2)
+    assert digest_deliver(dispatch_id=dispatch_id) == "not_claimed"  # failed: left alone
+    assert mail.outbox == []
+
+
+def test_failed_digests_are_listed_in_the_admin_and_can_be_sent_again(
+    team, developer, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    outcome = run(at("2027-03-01 08:00", "Africa/Nairobi"))
+    (dispatch_id,) = outcome.dispatch_ids
+    DigestDispatch.objects.filter(pk=dispatch_id).update(
+        status=DispatchStatus.FAILED, attempts=7, error="SMTPServerDisconnected"
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get("/admin/lifecycle/digestdispatch/?status__exact=failed")
+    assert page.status_code == 200
+    assert "SMTPServerDisconnected" not in page.content.decode()  # the list shows the status
+    assert developer.username in page.content.decode()
+    queued = []
+    monkeypatch.setattr("lifecycle.services._enqueue_digest", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/lifecycle/digestdispatch/",
+            {"action": "send_again", "_selected_action": [dispatch_id]},
+        )
+    assert response.status_code == 302
+    assert queued == [dispatch_id]
+    assert DigestDispatch.objects.get(pk=dispatch_id).status == DispatchStatus.CLAIMED
+    assert digest_deliver(dispatch_id=dispatch_id) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_retries_back_off_exponentially_below_the_visibility_timeout(settings):
+    from lifecycle.tasks import retry_countdown
+
+    settings.REMINDER_RETRY_BACKOFF = 60
+    settings.REMINDER_RETRY_BACKOFF_MAX = 1800
+    assert [retry_countdown(n) for n in range(7)] == [60, 120, 240, 480, 960, 1800, 1800]
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.REMINDER_RETRY_BACKOFF_MAX < visibility
+
+
+def test_beat_runs_the_digest_task_every_hour_and_celery_is_set_for_reliability(settings):
+    from celery.schedules import crontab
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-send-due-digests"]
+    assert entry["task"] == "lifecycle.send_due_digests"
+    assert entry["schedule"] == crontab(minute=0)
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > (
+        settings.CELERY_TASK_TIME_LIMIT
+    )
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.CELERY_TASK_SERIALIZER == "json"
