@@ -57,10 +57,30 @@ def available_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+#: The regions of the IANA names offered in the list (leaving out legacy aliases such as
+#: "EST5EDT", "GMT+0" or "US/Eastern").
+REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
 @functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    """Every IANA zone, by name ("Africa/Bamako"), for a select."""
-    return [(name, name.replace("_", " ")) for name in sorted(available_time_zones())]
+    """The IANA zones by region ("Africa/Bamako"), and UTC, for a select."""
+    names = sorted(name for name in available_time_zones() if name.split("/", 1)[0] in REGIONS)
+    return [(DEFAULT_TIME_ZONE, DEFAULT_TIME_ZONE)] + [
+        (name, name.replace("_", " ")) for name in names
+    ]
 
 
 @functools.cache
