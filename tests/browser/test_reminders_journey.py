@@ -97,3 +97,18 @@ def test_digest_bell_list_and_mark_read(
     expect(page.get_by_role("heading", name="Activities: Initiation")).to_be_visible()
     expect(page.locator(".activity", has_text="Build the ANC forms")).to_be_visible()
     assert Notification.objects.filter(person=grace, read_at__isnull=True).count() == 0
+
+    # Profile and preferences, from the user menu: French and a weekly digest.
+    page.locator("a.dropdown-toggle", has_text="Grace Akinyi").click()
+    page.get_by_role("link", name="Profile and preferences").click()
+    expect(page.get_by_label("Time zone")).to_have_value("Africa/Nairobi")
+    page.locator("#id_language").select_option("fr")
+    page.get_by_label("Reminder digest").select_option("weekly")
+    page.get_by_label("Uganda VHT").check()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Profil et préférences")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "reminders-6-profile-fr.png", full_page=True)
+    profile = profile_get(user=grace)
+    assert (profile.language, profile.digest_frequency) == ("fr", "weekly")
+    assert [program.name for program in profile.muted_programs.all()] == ["Uganda VHT"]
