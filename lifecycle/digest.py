@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from personas.models import DigestFrequency
+
 from .models import Notification, NotificationKind
 
 
@@ -106,7 +108,7 @@ def digest_message(*, dispatch, notifications, profile, user) -> EmailMultiAlter
         context = {
             "person": user,
             "dispatch": dispatch,
-            "weekly": dispatch.frequency == "weekly",
+            "weekly": dispatch.frequency == DigestFrequency.WEEKLY,
             "count": len(notifications),
             "groups": program_groups(notifications, dispatch.period),
             "date": date_format(dispatch.period, "l j F Y"),

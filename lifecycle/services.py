@@ -724,19 +724,24 @@ def digest_deliver(*, dispatch_id: int, final_attempt: bool = False) -> str:
         dispatch.save(update_fields=["status", "attempts", "updated_at"])
     person = dispatch.person
     notifications = dispatch.notifications.select_related("program").order_by("position", "id")
-    message = digest_message(
-        dispatch=dispatch,
-        notifications=notifications,
-        profile=profile_get(user=person),
-        user=person,
-    )
     try:
+        message = digest_message(
+            dispatch=dispatch,
+            notifications=notifications,
+            profile=profile_get(user=person),
+            user=person,
+        )
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
         dispatch.status = DispatchStatus.FAILED if final_attempt else DispatchStatus.CLAIMED
         dispatch.error = f"{type(error).__name__}: {error}"[:2000]
         dispatch.save(update_fields=["status", "error", "updated_at"])
         raise DigestNotSent(dispatch.error) from error
+    except Exception as error:  # a bug, not the network: no retry, visible in the admin
+        dispatch.status = DispatchStatus.FAILED
+        dispatch.error = f"{type(error).__name__}: {error}"[:2000]
+        dispatch.save(update_fields=["status", "error", "updated_at"])
+        raise
     dispatch.status = DispatchStatus.SENT
     dispatch.sent_at = timezone.now()
     dispatch.error = ""

@@ -467,3 +467,18 @@ def test_beat_runs_the_digest_task_every_hour_and_celery_is_set_for_reliability(
     )
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
     assert settings.CELERY_TASK_SERIALIZER == "json"
+
+
+def test_a_digest_that_cannot_be_written_is_marked_failed_not_retried(team, developer, monkeypatch):
+    outcome = run(at("2027-03-01 08:00", "Africa/Nairobi"))
+    (dispatch_id,) = outcome.dispatch_ids
+
+    def broken(**kwargs):
+        raise ValueError("a template bug")
+
+    monkeypatch.setattr("lifecycle.services.digest_message", broken)
+    with pytest.raises(ValueError, match="a template bug"):
+        digest_deliver(dispatch_id=dispatch_id)
+    dispatch = DigestDispatch.objects.get(pk=dispatch_id)
+    assert dispatch.status == DispatchStatus.FAILED
+    assert dispatch.error == "ValueError: a template bug"
