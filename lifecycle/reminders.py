@@ -133,12 +133,12 @@ def _document_url(program, document: str) -> str:
     return reverse("chtprograms:hosting-estimate", args=[program.slug]) + "#instance"
 
 
-def _gates_met(programs: dict[int, _Program]) -> set[int]:
+def _gates_met(programs: dict[int, _Program], approvals: dict) -> set[int]:
     """The programs (among `programs`) whose current stage's gate is fully met.
 
-    Facts are loaded for all of them at once (the stage's activities, the considerations, the
-    ethics approval) and handed to each gate's `GateContext`; only programs whose required
-    activities are all finished are evaluated further."""
+    Facts are loaded for all of them at once (the stage's activities, the considerations; the
+    ethics approvals come from the caller) and handed to each gate's `GateContext`; only
+    programs whose required activities are all finished are evaluated further."""
     if not programs:
         return set()
     activities: dict[int, list] = defaultdict(list)
@@ -157,7 +157,6 @@ def _gates_met(programs: dict[int, _Program]) -> set[int]:
     if not candidates:
         return set()
     statuses = consideration_statuses(program_ids=candidates)
-    approvals = {a.program_id: a for a in EthicsApproval.objects.filter(program_id__in=candidates)}
     contexts = {}
     for pk in candidates:
         entry = programs[pk]
@@ -253,7 +252,11 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         ).values_list("lifecycle_id", "stage", "planned_end")
     }
     gated = {pk: entry for pk, entry in watched.items() if deciders(entry)}
-    met = _gates_met(gated)
+    approvals = {
+        approval.program_id: approval
+        for approval in EthicsApproval.objects.filter(program_id__in=list(programs))
+    }
+    met = _gates_met(gated, approvals)
     for pk, entry in watched.items():
         end = planned_end.get((entry.lifecycle.pk, entry.stage))
         for uid in managers(entry):
@@ -278,11 +281,11 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
                 )
 
     # 4. Documents that expire soon (or have expired).
-    documents: list[tuple[int, str, datetime.date]] = []
-    for approval in EthicsApproval.objects.filter(
-        program_id__in=list(programs), expires_on__isnull=False, expires_on__lte=horizon
-    ).only("program_id", "expires_on"):
-        documents.append((approval.program_id, Document.ETHICS_APPROVAL, approval.expires_on))
+    documents: list[tuple[int, str, datetime.date]] = [
+        (approval.program_id, Document.ETHICS_APPROVAL, approval.expires_on)
+        for approval in approvals.values()
+        if approval.expires_on is not None and approval.expires_on <= horizon
+    ]
     for agreement in data_sharing_agreements_expiring(program_ids=programs, until=horizon):
         documents.append(
             (agreement.program_id, Document.DATA_SHARING_AGREEMENT, agreement.expires_on)
