@@ -381,9 +381,14 @@ def budget_totals(*, program: Program) -> tuple[Decimal, Decimal]:
     return totals["forecast"], totals["spent"]
 
 
-def budget_line_count(*, program: Program) -> int:
-    """Gate criterion: a budget forecast exists (planning)."""
-    return BudgetLine.objects.filter(program=program).count()
+def budget_line_counts(*, program_ids) -> dict[int, int]:
+    """Gate criterion (planning: a budget forecast exists), for many programs in one query."""
+    return dict(
+        BudgetLine.objects.filter(program_id__in=program_ids)
+        .values("program_id")
+        .annotate(lines=Count("id"))
+        .values_list("program_id", "lines")
+    )
 
 
 def budget_forecast_total(*, program: Program) -> Decimal:
@@ -495,17 +500,29 @@ def indicators_on_track(*, program: Program) -> tuple[int, int]:
     return sum(item.status == IndicatorStatus.ON_TRACK for item in progress), len(progress)
 
 
-def indicator_count(*, program: Program) -> int:
-    return Indicator.objects.filter(program=program).count()
+@dataclass(frozen=True)
+class BaselineStatus:
+    indicators: int
+    missing: tuple[str, ...]  # names of the indicators without a baseline
 
 
-def indicators_missing_baseline(*, program: Program) -> list[Indicator]:
-    """Gate criterion: every indicator has a baseline (planning). Empty when all do."""
-    return list(
-        Indicator.objects.filter(program=program)
-        .filter(Q(baseline_value__isnull=True) | Q(baseline_date__isnull=True))
+def indicator_baselines(*, program_ids) -> dict[int, BaselineStatus]:
+    """Gate criterion (planning: every indicator has a baseline), for many programs at once."""
+    counts: dict[int, int] = {}
+    missing: dict[int, list[str]] = {}
+    rows = (
+        Indicator.objects.filter(program_id__in=program_ids)
         .order_by("name", "id")
+        .values_list("program_id", "name", "baseline_value", "baseline_date")
     )
+    for program_id, name, baseline_value, baseline_date in rows:
+        counts[program_id] = counts.get(program_id, 0) + 1
+        if baseline_value is None or baseline_date is None:
+            missing.setdefault(program_id, []).append(name)
+    return {
+        program_id: BaselineStatus(indicators=count, missing=tuple(missing.get(program_id, ())))
+        for program_id, count in counts.items()
+    }
 
 
 def indicator_get(*, program: Program, pk: int) -> Indicator:

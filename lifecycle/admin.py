@@ -9,6 +9,8 @@ from chtprograms.models import ProgramType
 
 from .models import (
     ActivityTemplate,
+    CloseoutReport,
+    CloseoutReportDelivery,
     DigestDispatch,
     EthicsApproval,
     GateReview,
@@ -179,3 +181,37 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["person", "program"]
     search_fields = ["person__username", "subject", "program__name"]
+
+
+# --- closeout reports ---------------------------------------------------------------------------
+
+
+class CloseoutReportDeliveryInline(admin.TabularInline):
+    model = CloseoutReportDelivery
+    fields = ["email", "recipient", "claimed_at", "sent_at", "attempts", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CloseoutReport)
+class CloseoutReportAdmin(ReadOnlyAdmin):
+    """Versions are made by the worker; here they are only looked at."""
+
+    list_display = [
+        "program",
+        "version",
+        "status",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "page_count",
+        "emailed_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["program", "requested_by"]
+    search_fields = ["program__name", "program__slug"]
+    inlines = [CloseoutReportDeliveryInline]

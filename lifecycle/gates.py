@@ -351,46 +351,47 @@ register_criterion(
 )
 
 
-# --- plan and evidence: leaving planning needs a budget forecast and every baseline -----------
+# --- facts for many gates at once -------------------------------------------------------------
+# Code that evaluates the gates of many programs (a scan, a dashboard) calls
+# `preload_facts(contexts)`: each fact registered here is then loaded for all of them in one
+# query instead of one per program. A criterion that reads a fact of its own registers its bulk
+# loader next to it (see lifecycle/closeout.py).
 
 
-def _budget_forecast_recorded(context: GateContext) -> tuple[bool, str]:
-    from chtprograms.selectors import budget_line_count
-
-    count = context.fact("budget_lines", lambda: budget_line_count(program=context.program))
-    if not count:
-        return False, _("No budget line yet")
-    return True, _("%(count)d budget line(s)") % {"count": count}
-
-
-def _indicator_baselines_recorded(context: GateContext) -> tuple[bool, str]:
-    from chtprograms.selectors import indicator_count, indicators_missing_baseline
-
-    total = context.fact("indicator_count", lambda: indicator_count(program=context.program))
-    missing = context.fact(
-        "indicators_missing_baseline",
-        lambda: indicators_missing_baseline(program=context.program),
-    )
-    if not total:
-        return False, _("No indicator yet")
-    if missing:
-        return False, _("No baseline for: %(names)s") % {
-            "names": ", ".join(indicator.name for indicator in missing)
-        }
-    return True, _("All %(count)d indicator(s) have a baseline") % {"count": total}
+@dataclass(frozen=True)
+class BulkFact:
+    key: str
+    stages: tuple[str, ...]  # the gates whose criteria read it
+    load: Callable[[list[int]], dict[int, Any]]  # program ids → {program id: value}
+    default: Any = None  # for a program the loader returns nothing for
 
 
-register_criterion(
-    stage=Stage.PLANNING,
-    id="planning.budget_forecast",
-    label=gettext_lazy("Budget forecast recorded (at least one budget line)"),
-    check=_budget_forecast_recorded,
-    fix_url=lambda program: reverse("chtprograms:budget", args=[program.slug]),
-)
-register_criterion(
-    stage=Stage.PLANNING,
-    id="planning.indicator_baselines",
-    label=gettext_lazy("A baseline recorded for every indicator"),
-    check=_indicator_baselines_recorded,
-    fix_url=lambda program: reverse("chtprograms:indicators", args=[program.slug]),
-)
+_BULK_FACTS: dict[str, BulkFact] = {}
+
+
+def register_bulk_fact(
+    key: str,
+    *,
+    stages: tuple[str, ...] | list[str],
+    load: Callable[[list[int]], dict[int, Any]],
+    default: Any = None,
+) -> BulkFact:
+    fact = BulkFact(key=key, stages=tuple(stages), load=load, default=default)
+    _BULK_FACTS[key] = fact
+    return fact
+
+
+def preload_facts(contexts) -> None:
+    """Load every registered fact, in one query each, into the contexts whose gate reads it."""
+    contexts = list(contexts)
+    for fact in _BULK_FACTS.values():
+        wanting = [
+            context
+            for context in contexts
+            if gate_stage(context.lifecycle) in fact.stages and fact.key not in context._facts
+        ]
+        if not wanting:
+            continue
+        values = fact.load([context.program.pk for context in wanting])
+        for context in wanting:
+            context._facts[fact.key] = values.get(context.program.pk, fact.default)

@@ -164,6 +164,8 @@ def _gates_met(programs: dict[int, _Program], approvals: dict) -> set[int]:
         context.fact("considerations", lambda pk=pk: statuses.get(pk, {}))
         context.fact("ethics_approval", lambda pk=pk: approvals.get(pk))
         contexts[pk] = context
+    # The facts of later criteria (e.g. the closeout gate's), one query each for all programs.
+    gates.preload_facts(contexts.values())
     met = set()
     for pk, context in contexts.items():
         entry = programs[pk]

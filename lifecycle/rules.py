@@ -5,7 +5,7 @@
 import rules
 
 from personas.models import MANAGING_ROLES
-from personas.rules import is_site_staff, program_roles
+from personas.rules import can_decide_gate, is_site_staff, program_roles
 
 
 @rules.predicate
@@ -22,3 +22,7 @@ def manages_activity_program(user, activity) -> bool:
 can_update_activity = is_site_staff | is_activity_assignee | manages_activity_program
 
 rules.add_perm("lifecycle.update_activity", can_update_activity)
+
+# Closeout reports: heads (and site staff) ask for a new version; whoever may see the program
+# downloads them (`chtprograms.view_program`).
+rules.add_perm("lifecycle.generate_report", can_decide_gate)

@@ -443,6 +443,19 @@ def programs_past_planned_end(
     return programs.filter(_past_planned_end(today or timezone.localdate()))
 
 
+def overdue_activity_totals(
+    *, programs: QuerySet[Program], today: datetime.date | None = None
+) -> tuple[int, int]:
+    """(overdue activities, programs with any) over the programs in a working stage (1 query:
+    one pass over the activities, cheaper than counting program by program)."""
+    totals = (
+        _overdue_activities(today or timezone.localdate())
+        .filter(program__in=programs_active(programs).order_by().values("pk"))
+        .aggregate(activities=Count("pk"), programs=Count("program", distinct=True))
+    )
+    return totals["activities"], totals["programs"]
+
+
 class _DaysBetween(Func):
     """Whole days from the second date to the first (SQLite and PostgreSQL)."""
 
@@ -658,3 +671,57 @@ def notification_get(*, user, pk: int) -> Notification:
         return Notification.objects.get(person=user, pk=pk)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
+
+
+# --- closeout reports -------------------------------------------------------------------------
+
+
+def report_list(*, program: Program) -> list:
+    """Every version of the program's closeout report, newest first, each with the number of
+    e-mails sent (`sent_count`) — one query, whatever the number of versions."""
+    from django.db.models import Count, Q
+
+    from .models import CloseoutReport
+
+    return list(
+        CloseoutReport.objects.filter(program=program)
+        .select_related("requested_by")
+        .annotate(sent_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-version")
+    )
+
+
+def report_get(*, program: Program, version: int):
+    from .models import CloseoutReport
+
+    try:
+        return CloseoutReport.objects.select_related("program").get(
+            program=program, version=version
+        )
+    except CloseoutReport.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+def report_versions(*, program: Program) -> list[tuple[int, str]]:
+    """(version, status) of every version, newest first: what the closeout gate reads."""
+    from .models import CloseoutReport
+
+    return list(
+        CloseoutReport.objects.filter(program=program)
+        .order_by("-version")
+        .values_list("version", "status")
+    )
+
+
+def report_versions_by_program(*, program_ids) -> dict[int, list[tuple[int, str]]]:
+    """`report_versions` of many programs at once (one query)."""
+    from .models import CloseoutReport
+
+    versions: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for program_id, version, status in (
+        CloseoutReport.objects.filter(program_id__in=list(program_ids))
+        .order_by("program_id", "-version")
+        .values_list("program_id", "version", "status")
+    ):
+        versions[program_id].append((version, status))
+    return dict(versions)

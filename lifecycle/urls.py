@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reminders
+from . import views, views_reminders, views_reports
 
 app_name = "lifecycle"
 
@@ -31,4 +31,16 @@ urlpatterns = [
     path(f"{PREFIX}resume/", views.decide, {"decision": "resume"}, name="resume"),
     path(f"{PREFIX}cancel/", views.decide, {"decision": "cancel"}, name="cancel"),
     path(f"{PREFIX}stay/", views.decide, {"decision": "stay"}, name="stay"),
+    # Closeout reports (lifecycle/views_reports.py).
+    path("programs/<slug:slug>/reports/", views_reports.report_list, name="reports"),
+    path(
+        "programs/<slug:slug>/reports/generate/",
+        views_reports.report_generate,
+        name="report-generate",
+    ),
+    path(
+        "programs/<slug:slug>/reports/<int:version>/download/",
+        views_reports.report_download,
+        name="report-download",
+    ),
 ]

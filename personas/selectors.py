@@ -85,11 +85,15 @@ def closeout_report_recipients(*, program: Program, requested_by=None) -> list:
         program=program, role=PersonaRole.PROGRAM_HEAD, user=OuterRef("pk")
     )
     wanted = Q(Exists(heads)) | Q(groups__name=settings.PORTFOLIO_REVIEWER_GROUP)
+    # Heads and reviewers who opted out in their profile do not get it; whoever asked does.
+    opted_out = Q(profile__email_closeout_reports=False)
     if requested_by is not None and requested_by.pk is not None:
         wanted |= Q(pk=requested_by.pk)
+        opted_out &= ~Q(pk=requested_by.pk)
     users = (
         get_user_model()
         .objects.filter(wanted, is_active=True)
+        .exclude(opted_out)
         .exclude(email="")
         .distinct()
         .order_by("last_name", "first_name", "username", "pk")

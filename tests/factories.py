@@ -294,3 +294,20 @@ def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) ->
         for program in programs
     )
     return programs
+
+
+# --- closeout reports -------------------------------------------------------------------------
+
+
+class CloseoutReportFactory(factory.django.DjangoModelFactory):
+    """A version of a program's closeout report (ready by default, with a tiny stand-in PDF)."""
+
+    class Meta:
+        model = "lifecycle.CloseoutReport"
+
+    version = factory.Sequence(lambda n: n + 1)
+    status = "ready"
+    file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7\n%stand-in\n")
+    sha256 = "0" * 64
+    page_count = 1
+    size_bytes = 20

@@ -212,6 +212,12 @@ REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=180
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
+# Closeout report: how long one PDF may take to render (below the worker's soft time limit);
+# the Celery queue its tasks are sent to (empty: the default queue).
+CLOSEOUT_REPORT_TIME_LIMIT = env.float(
+    "CLOSEOUT_REPORT_TIME_LIMIT", default=max(CELERY_TASK_SOFT_TIME_LIMIT - 30, 30)
+)
+CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default="")
 
 LOGGING = {
     "version": 1,

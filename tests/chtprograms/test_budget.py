@@ -218,7 +218,7 @@ def test_before_the_start_nothing_burns_and_after_the_end_nothing_is_left(progra
 def test_no_budget_has_no_status(program):
     summary = selectors.budget_summary(program=program)
     assert summary.status == "" and summary.percent_spent is None
-    assert selectors.budget_line_count(program=program) == 0
+    assert selectors.budget_line_counts(program_ids=[program.pk]) == {}
 
 
 def test_usd_figures_use_each_expenditures_own_date(program, spending, kes_rates):
@@ -240,7 +240,7 @@ def test_usd_figures_are_left_out_when_a_rate_is_missing(program, spending):
 def test_budget_totals_and_counts_for_the_gates(program, spending):
     assert selectors.budget_totals(program=program) == (D("350000"), D("75000"))
     assert selectors.budget_forecast_total(program=program) == D("350000")
-    assert selectors.budget_line_count(program=program) == 3
+    assert selectors.budget_line_counts(program_ids=[program.pk]) == {program.pk: 3}
     assert selectors.expenditure_count(program=program) == 3
     other = ProgramFactory()
     assert selectors.budget_totals(program=other) == (D("0"), D("0"))

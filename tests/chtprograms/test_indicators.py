@@ -128,9 +128,10 @@ def test_indicator_validation(program, overrides, field):
 
 def test_a_baseline_can_come_later(program):
     indicator = create(program, baseline_value=None, baseline_date=None)
-    assert selectors.indicators_missing_baseline(program=program) == [indicator]
+    status = selectors.indicator_baselines(program_ids=[program.pk])[program.pk]
+    assert status.missing == (indicator.name,)
     services.indicator_update(indicator=indicator, baseline_value=D("35"), baseline_date=START)
-    assert selectors.indicators_missing_baseline(program=program) == []
+    assert selectors.indicator_baselines(program_ids=[program.pk])[program.pk].missing == ()
 
 
 def test_indicator_names_are_unique_per_program_whatever_the_case(program):
@@ -184,7 +185,7 @@ def test_progress_statuses_and_summary(program, django_assert_num_queries):
     assert first.latest.value == D("55") and first.expected == D("60")
     assert [ok for _m, ok in first.points] == [False, True]  # day 10 expects 44: 10 is far behind
     assert selectors.indicators_on_track(program=program) == (1, 4)
-    assert selectors.indicator_count(program=program) == 4
+    assert selectors.indicator_baselines(program_ids=[program.pk])[program.pk].indicators == 4
 
 
 def dates():

@@ -63,16 +63,6 @@ def finish_activities(program, stage, by, status=ActivityStatus.DONE):
         )
 
 
-def meet_plan(program):
-    """The planning gate's plan-and-evidence criteria: a budget line, every baseline."""
-    from tests.factories import BudgetLineFactory, IndicatorFactory
-
-    if not program.budget_lines.exists():
-        BudgetLineFactory(program=program)
-    if not program.indicators.exists():
-        IndicatorFactory(program=program)
-
-
 def set_consideration(program, area, status):
     consideration = program.considerations.get(area=area)
     consideration_update(
@@ -93,3 +83,34 @@ def meet_gate(program, stage, by):
         set_consideration(program, "technical", Consideration.Status.IN_PROGRESS)
         set_consideration(program, "human_resources", Consideration.Status.IN_PROGRESS)
         meet_plan(program)
+    if stage == "closeout":
+        meet_closeout(program, by)
+
+
+def meet_plan(program):
+    """The planning gate's plan-and-evidence criteria: a budget line, every baseline."""
+    from tests.factories import BudgetLineFactory, IndicatorFactory
+
+    if not program.budget_lines.exists():
+        BudgetLineFactory(program=program)
+    if not program.indicators.exists():
+        IndicatorFactory(program=program)
+
+
+def meet_closeout(program, by):
+    """The closeout gate's own criteria: a scaling decision and a ready closeout report."""
+    import datetime
+
+    from chtprograms.services import scaling_decision_record
+    from lifecycle.models import CloseoutReport
+    from tests.factories import CloseoutReportFactory
+
+    scaling_decision_record(
+        program=program,
+        decision="hand_over",
+        rationale="The ministry takes it over.",
+        decided_by=by,
+        decided_on=datetime.date(2026, 1, 1),
+    )
+    if not CloseoutReport.objects.filter(program=program, status="ready").exists():
+        CloseoutReportFactory(program=program, requested_by=by, file=None)  # no file written

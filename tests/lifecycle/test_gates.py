@@ -44,7 +44,9 @@ def test_built_in_criteria(program, research_program):
     ]
     assert [c.waivable for c in research] == [True, False, False]
     assert [c.id for c in gates.criteria_for(Stage.CLOSEOUT, program)] == [
-        "closeout.required_activities"
+        "closeout.required_activities",
+        "closeout.scaling_decision",
+        "closeout.report_generated",
     ]
 
 
@@ -89,7 +91,7 @@ def test_later_features_add_criteria_without_editing_the_core(program, head):
     )
     try:
         lifecycle = walk_to(program, Stage.CLOSEOUT, head)
-        finish_activities(program, Stage.CLOSEOUT, head)
+        meet_gate(program, Stage.CLOSEOUT, head)
         with pytest.raises(GateNotMet) as refused:
             lifecycle_close(lifecycle=lifecycle, by=head)
         assert "Closeout report generated" in " ".join(refused.value.messages)

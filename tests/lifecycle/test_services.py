@@ -419,7 +419,7 @@ def test_cancel_needs_a_reason_and_the_head(program, head, program_admin):
 
 def test_close_allowed_through_the_closeout_gate(program, head):
     lifecycle = walk_to(program, Stage.CLOSEOUT, head)
-    finish_activities(program, Stage.CLOSEOUT, head)
+    meet_gate(program, Stage.CLOSEOUT, head)
     row = lifecycle_close(lifecycle=lifecycle, by=head, note="Handed over to the ministry")
     assert lifecycle.stage == Stage.CLOSED
     assert (row.transition, row.source, row.target) == ("close", Stage.CLOSEOUT, Stage.CLOSED)
@@ -436,7 +436,7 @@ def test_close_refused_by_the_closeout_gate(program, head):
 
 def test_close_refused_by_permission(program, head, developer):
     lifecycle = walk_to(program, Stage.CLOSEOUT, head)
-    finish_activities(program, Stage.CLOSEOUT, head)
+    meet_gate(program, Stage.CLOSEOUT, head)
     with pytest.raises(PermissionDenied):
         lifecycle_close(lifecycle=lifecycle, by=developer)
     assert lifecycle.stage == Stage.CLOSEOUT
@@ -446,14 +446,14 @@ def test_close_only_from_closeout_and_advance_not_from_closeout(program, head):
     with pytest.raises(TransitionRefused):
         lifecycle_close(lifecycle=program.lifecycle, by=head)
     lifecycle = walk_to(program, Stage.CLOSEOUT, head)
-    finish_activities(program, Stage.CLOSEOUT, head)
+    meet_gate(program, Stage.CLOSEOUT, head)
     with pytest.raises(TransitionRefused):
         lifecycle_advance(lifecycle=lifecycle, by=head)
 
 
 def test_closed_and_cancelled_have_no_way_out(program, head, staff):
     lifecycle = walk_to(program, Stage.CLOSEOUT, head)
-    finish_activities(program, Stage.CLOSEOUT, head)
+    meet_gate(program, Stage.CLOSEOUT, head)
     lifecycle_close(lifecycle=lifecycle, by=head)
     cancelled = ProgramFactory(head=head).lifecycle
     lifecycle_cancel(lifecycle=cancelled, by=head, note="x")
