@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chtprograms.models import Program
 from chtprograms.services import data_sharing_agreement_record, hosting_instance_record
 from lifecycle import reminders
 from lifecycle.models import DigestDispatch, DispatchStatus, Notification, NotificationKind
@@ -482,3 +483,32 @@ def test_a_digest_that_cannot_be_written_is_marked_failed_not_retried(team, deve
     dispatch = DigestDispatch.objects.get(pk=dispatch_id)
     assert dispatch.status == DispatchStatus.FAILED
     assert dispatch.error == "ValueError: a template bug"
+
+
+def test_the_scan_costs_the_same_with_programs_in_other_stages_at_10_and_200():
+    """Programs whose planning gate is evaluated too (its facts come from the bulk loaders)."""
+    from .conftest import finish_activities
+
+    early = datetime.date(2027, 1, 5)
+    people = [UserFactory() for _ in range(4)]
+    recipients = [reminders.Recipient(user_id=person.pk, today=early) for person in people]
+
+    def grow(size):
+        before = Program.objects.count()
+        portfolio(size, people, today=early)
+        for program in Program.objects.order_by("pk")[before:]:
+            if program.pk % 2:
+                meet_gate(program, Stage.INITIATION, people[0])
+                lifecycle_advance(lifecycle=program.lifecycle, by=people[0], note="go")
+                finish_activities(program, Stage.PLANNING, people[0])
+
+    grow(10)
+    with CaptureQueriesContext(connection) as small:
+        reminders.scan(recipients)
+    grow(190)
+    with CaptureQueriesContext(connection) as large:
+        found = reminders.scan(recipients)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert {item.program_id for item in found[people[2].pk]} == set(
+        Program.objects.values_list("pk", flat=True)
+    )
