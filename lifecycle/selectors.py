@@ -671,3 +671,57 @@ def notification_get(*, user, pk: int) -> Notification:
         return Notification.objects.get(person=user, pk=pk)
     except Notification.DoesNotExist:
         raise Http404("No such notification.") from None
+
+
+# --- closeout reports -------------------------------------------------------------------------
+
+
+def report_list(*, program: Program) -> list:
+    """Every version of the program's closeout report, newest first, each with the number of
+    e-mails sent (`sent_count`) — one query, whatever the number of versions."""
+    from django.db.models import Count, Q
+
+    from .models import CloseoutReport
+
+    return list(
+        CloseoutReport.objects.filter(program=program)
+        .select_related("requested_by")
+        .annotate(sent_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-version")
+    )
+
+
+def report_get(*, program: Program, version: int):
+    from .models import CloseoutReport
+
+    try:
+        return CloseoutReport.objects.select_related("program").get(
+            program=program, version=version
+        )
+    except CloseoutReport.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+def report_versions(*, program: Program) -> list[tuple[int, str]]:
+    """(version, status) of every version, newest first: what the closeout gate reads."""
+    from .models import CloseoutReport
+
+    return list(
+        CloseoutReport.objects.filter(program=program)
+        .order_by("-version")
+        .values_list("version", "status")
+    )
+
+
+def report_versions_by_program(*, program_ids) -> dict[int, list[tuple[int, str]]]:
+    """`report_versions` of many programs at once (one query)."""
+    from .models import CloseoutReport
+
+    versions: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for program_id, version, status in (
+        CloseoutReport.objects.filter(program_id__in=list(program_ids))
+        .order_by("program_id", "-version")
+        .values_list("program_id", "version", "status")
+    ):
+        versions[program_id].append((version, status))
+    return dict(versions)
