@@ -19,7 +19,7 @@ from django_countries.fields import CountryField
 from .considerations import Area
 from .constraints import ConstraintErrorsOnFieldsMixin
 from .currencies import validate_currency_code
-from .stages import Stage
+from .stages import WORK_STAGE_CHOICES
 
 
 class Organization(models.Model):
@@ -355,7 +355,7 @@ class BudgetLine(ConstraintErrorsOnFieldsMixin, models.Model):
     stage = models.CharField(
         _("stage"),
         max_length=16,
-        choices=Stage.choices,
+        choices=WORK_STAGE_CHOICES,
         blank=True,
         help_text=_("Optional: the stage this money is for."),
     )
@@ -797,7 +797,7 @@ class Lesson(models.Model):
     """A challenge met and what the team learned from it."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="lessons")
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=WORK_STAGE_CHOICES)
     what_happened = models.TextField(_("what happened"))
     what_we_learned = models.TextField(_("what we learned"))
     recorded_by = models.ForeignKey(

@@ -37,7 +37,7 @@ from .models import (
     ScalingDecision,
 )
 from .money import RateTable, UsdTotal, rate_day, to_usd, usd_total
-from .stages import Stage
+from .stages import WORK_STAGE_CHOICES
 
 ZERO = Decimal("0.00")
 
@@ -309,7 +309,7 @@ def budget_summary(*, program: Program, today: datetime.date | None = None) -> B
     for line in lines:
         line.remaining = line.forecast_amount - line.spent
     categories = {key: BudgetRow(key, label) for key, label in BudgetCategory.choices}
-    stages = {key: BudgetRow(key, label) for key, label in Stage.choices}
+    stages = {key: BudgetRow(key, label) for key, label in WORK_STAGE_CHOICES}
     stages[""] = BudgetRow("", gettext("No stage"))
     for line in lines:
         for row in (categories[line.category], stages[line.stage]):

@@ -1,7 +1,8 @@
-"""The eight stages of a CHT program, as plain choices.
+"""The stages of a CHT program: the one list every app uses.
 
-The program record keeps a stage on budget lines and lessons as a plain value, so that
-`chtprograms` models reference no other app; the lifecycle state machine may import these."""
+It lives in `chtprograms` (the bottom of the one-way chain of apps) so that the program record
+can keep a stage on budget lines and lessons without importing the lifecycle; the lifecycle's
+state machine (`lifecycle/stages.py`) builds on these values."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +17,23 @@ class Stage(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementation")
     SUPPORT = "support", _("Support")
     CLOSEOUT = "closeout", _("Closeout")
+    CLOSED = "closed", _("Closed")
+    ON_HOLD = "on_hold", _("On hold")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: The eight working stages, in order. A program is "active" while in one of them.
+WORK_STAGES: tuple[str, ...] = (
+    Stage.INITIATION,
+    Stage.PLANNING,
+    Stage.DESIGN,
+    Stage.BUILDING,
+    Stage.HOSTING,
+    Stage.IMPLEMENTATION,
+    Stage.SUPPORT,
+    Stage.CLOSEOUT,
+)
+#: States with no way out.
+TERMINAL_STAGES: tuple[str, ...] = (Stage.CLOSED, Stage.CANCELLED)
+
+WORK_STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage if stage in WORK_STAGES]
