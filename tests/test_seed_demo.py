@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
 from chtprograms.models import Consideration, Program
 from personas.models import Membership, PersonaRole
@@ -29,11 +30,23 @@ def test_seed_demo_is_deterministic_and_safe_to_run_twice(capsys):
 
 
 def test_seed_demo_varies_with_the_seed():
-    call_command("seed_demo", programs=6, seed=1)
-    one = snapshot()
-    Program.objects.all().delete()
+    with transaction.atomic():  # history is kept forever: roll back instead of deleting
+        call_command("seed_demo", programs=6, seed=1)
+        one = snapshot()
+        transaction.set_rollback(True)
     call_command("seed_demo", programs=6, seed=2)
     assert snapshot() != one
+
+
+def test_demo_programs_are_spread_over_the_lifecycle():
+    from lifecycle.models import Lifecycle, StageTransition
+
+    call_command("seed_demo", programs=20, seed=5)
+    stages = set(Lifecycle.objects.values_list("stage", flat=True))
+    assert len(stages) >= 4
+    assert "closed" not in stages
+    # they got there through the services: one history row per step, waivers recorded
+    assert StageTransition.objects.count() >= Lifecycle.objects.exclude(stage="initiation").count()
 
 
 def test_demo_users_cover_every_persona_a_reviewer_and_an_admin():
