@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from chtprograms.models import Organization, Program
+from chtprograms.money import format_amount
 from tests.factories import reviewer
 
 from .seeding import independent_figures
@@ -144,7 +145,7 @@ def test_each_tile_links_to_a_program_list_of_its_size(client, seeded):
     html = response.content.decode()
     assert f'id="tile-active">{data.active}</a>' in html
     assert f'id="tile-late">{data.late_programs}</a>' in html
-    assert f'id="tile-overdue">{data.overdue_activities}</a>' in html
+    assert f'id="tile-overdue">{format_amount(data.overdue_activities)}</a>' in html
 
 
 def test_chart_bars_link_to_the_programs_behind_them(client, seeded):
