@@ -224,9 +224,10 @@ def stacked_bar_chart(
         x = float(left)
         for number, (colour, item) in enumerate(zip(colours, series, strict=True)):
             value = item.values[index]
-            length = float(value) * scale if float(value) > 0 else 0.0
-            if not length:
+            if float(value) <= 0:
                 continue
+            # At least 3 px, so that a small segment can still be seen and selected.
+            length = max(float(value) * scale, 3.0)
             text = value_format(value)
             segment = (
                 f'<rect x="{_num(x)}" y="{y}" width="{_num(length)}" height="{bar}" '

@@ -530,21 +530,24 @@ def stage_durations(
             lifecycle__program__in=program_ids, transition__in=LEAVES_STAGE
         )
         .order_by("lifecycle_id", "at", "id")
-        .values_list("lifecycle_id", "lifecycle__created_at", "transition", "target", "at")
+        .values_list(
+            "lifecycle_id", "lifecycle__created_at", "transition", "target", "at", named=True
+        )
     )
     histories: dict[int, tuple[datetime.datetime, list]] = {}
-    for lifecycle_id, created_at, transition, target, at in rows:
-        histories.setdefault(lifecycle_id, (created_at, []))[1].append(
-            SimpleNamespace(transition=transition, target=target, at=at)
-        )
+    for row in rows:  # each row has the `transition`, `target` and `at` of a history row
+        histories.setdefault(row.lifecycle_id, (row.lifecycle__created_at, []))[1].append(row)
     actual: dict[str, list[int]] = defaultdict(list)
+    zone = timezone.get_current_timezone()  # `_local_date`, without its per-call lookups
+
+    def day(moment: datetime.datetime) -> datetime.date:
+        return moment.astimezone(zone).date()
+
     for created_at, history in histories.values():
         intervals, open_stage = _stage_intervals(SimpleNamespace(created_at=created_at), history)
         for stage, spans in intervals.items():
             if stage != open_stage:
-                actual[stage].append(
-                    sum((_local_date(end) - _local_date(start)).days for start, end in spans)
-                )
+                actual[stage].append(sum((day(end) - day(start)).days for start, end in spans))
     return [
         StageDurations(
             stage=stage,
