@@ -2,43 +2,24 @@
 
 import datetime
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from lifecycle.services import lifecycle_create
-from personas.models import PersonaRole
-from personas.services import membership_add
-
-from .considerations import DEFAULT_CHECKLISTS, Area
-from .hosting import estimate_hosting
-from .models import (
-    BudgetCategory,
-    BudgetLine,
-    CHWSupport,
+from chtprograms.considerations import DEFAULT_CHECKLISTS, Area
+from chtprograms.models import (
     Consideration,
     ConsiderationItem,
     DataSharingAgreement,
-    ExchangeRate,
-    Expenditure,
     HealthNote,
-    HostingEstimate,
-    HostingInstance,
-    Indicator,
-    Lesson,
-    Measurement,
     Organization,
     Program,
     ProgramPartner,
-    Risk,
-    ScalingDecision,
 )
-from .money import from_usd
-from .stages import Stage
+from core.services import checked_fields, create_validated, update_validated
+from lifecycle.services import lifecycle_create
+from personas.models import PersonaRole
+from personas.services import membership_add
 
 PROGRAM_EDITABLE_FIELDS = (
     "name",
@@ -185,293 +166,13 @@ def default_planned_dates(
     return start, start.replace(year=start.year + 2)
 
 
-# --- plan and evidence: budget, indicators, CHW support, risks, lessons, hosting --------------
-
-BUDGET_LINE_FIELDS = ("category", "stage", "name", "forecast_amount", "note")
-EXPENDITURE_FIELDS = ("line", "date", "amount", "description", "reference")
-INDICATOR_FIELDS = (
-    "name",
-    "unit",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-    "frequency",
-)
-MEASUREMENT_FIELDS = ("period_end", "value", "source", "note")
-CHW_SUPPORT_FIELDS = (
-    "chw_count",
-    "last_refresher",
-    "next_refresher",
-    "supervisor_count",
-    "compensation_model",
-    "compensation_amount",
-    "compensation_currency",
-    "compensation_frequency",
-    "payer",
-    "supply_status",
-    "last_restock",
-    "notes",
-)
-RISK_FIELDS = ("description", "likelihood", "impact", "mitigation", "owner", "status")
-LESSON_FIELDS = ("stage", "what_happened", "what_we_learned", "recorded_on")
-SCALING_DECISION_FIELDS = ("decision", "rationale", "decided_by", "decided_on")
 DATA_SHARING_AGREEMENT_FIELDS = ("reference", "data_controller", "signed_on", "expires_on")
-HOSTING_INSTANCE_FIELDS = ("domain", "domain_renews_on", "tls_expires_on", "tls_auto_renews")
-
-
-def _checked(fields: dict, allowed: tuple[str, ...]) -> dict:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
-    return fields
-
-
-def _create(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
-def _update(instance, allowed: tuple[str, ...], fields: dict):
-    changed = list(_checked(fields, allowed))
-    for name in changed:
-        setattr(instance, name, fields[name])
-    instance.full_clean()
-    auto = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
-    instance.save(update_fields=[*changed, *auto])
-    return instance
-
-
-def exchange_rate_set(
-    *, currency: str, effective_date: datetime.date, units_per_usd
-) -> ExchangeRate:
-    """Record how many units of `currency` buy one US dollar from `effective_date` on."""
-    currency = currency.upper()
-    rate = ExchangeRate.objects.filter(currency=currency, effective_date=effective_date).first()
-    if rate is None:
-        rate = ExchangeRate(
-            currency=currency, effective_date=effective_date, units_per_usd=units_per_usd
-        )
-        return _create(rate)
-    return _update(rate, ("units_per_usd",), {"units_per_usd": units_per_usd})
-
-
-def budget_line_create(*, program: Program, **fields) -> BudgetLine:
-    return _create(BudgetLine(program=program, **_checked(fields, BUDGET_LINE_FIELDS)))
-
-
-def budget_line_update(*, line: BudgetLine, **fields) -> BudgetLine:
-    return _update(line, BUDGET_LINE_FIELDS, fields)
-
-
-def budget_line_delete(*, line: BudgetLine) -> None:
-    """Delete a line that has no expenditures (money spent is never silently dropped)."""
-    count = line.expenditures.count()
-    if count:
-        raise ValidationError(
-            _(
-                "This line has %(count)s expenditure(s). Delete them or move them to another "
-                "line first."
-            )
-            % {"count": count},
-            code="line_has_expenditures",
-        )
-    line.delete()
-
-
-def _same_program(line: BudgetLine, program_id: int) -> None:
-    if line.program_id != program_id:
-        raise ValidationError({"line": _("Choose a budget line of this program.")})
-
-
-def expenditure_create(*, program: Program, **fields) -> Expenditure:
-    fields = _checked(fields, EXPENDITURE_FIELDS)
-    _same_program(fields["line"], program.pk)
-    return _create(Expenditure(**fields))
-
-
-def expenditure_update(*, expenditure: Expenditure, **fields) -> Expenditure:
-    if "line" in fields:
-        _same_program(fields["line"], expenditure.line.program_id)
-    return _update(expenditure, EXPENDITURE_FIELDS, fields)
-
-
-def expenditure_delete(*, expenditure: Expenditure) -> None:
-    expenditure.delete()
-
-
-def indicator_create(*, program: Program, **fields) -> Indicator:
-    return _create(Indicator(program=program, **_checked(fields, INDICATOR_FIELDS)))
-
-
-def indicator_update(*, indicator: Indicator, **fields) -> Indicator:
-    baseline_date = fields.get("baseline_date", indicator.baseline_date)
-    if baseline_date and indicator.measurements.filter(period_end__lt=baseline_date).exists():
-        raise ValidationError(
-            {"baseline_date": _("Some measurements are before this date: move them first.")}
-        )
-    return _update(indicator, INDICATOR_FIELDS, fields)
-
-
-def indicator_delete(*, indicator: Indicator) -> None:
-    indicator.delete()
-
-
-def measurement_create(*, indicator: Indicator, **fields) -> Measurement:
-    return _create(Measurement(indicator=indicator, **_checked(fields, MEASUREMENT_FIELDS)))
-
-
-def measurement_update(*, measurement: Measurement, **fields) -> Measurement:
-    return _update(measurement, MEASUREMENT_FIELDS, fields)
-
-
-def measurement_delete(*, measurement: Measurement) -> None:
-    measurement.delete()
-
-
-def chw_support_save(*, program: Program, **fields) -> CHWSupport:
-    """Create or update the program's CHW support (4S) record."""
-    fields = _checked(fields, CHW_SUPPORT_FIELDS)
-    support = CHWSupport.objects.filter(program=program).first()
-    if support is None:
-        return _create(CHWSupport(program=program, **fields))
-    return _update(support, CHW_SUPPORT_FIELDS, fields)
-
-
-def risk_create(*, program: Program, **fields) -> Risk:
-    return _create(Risk(program=program, **_checked(fields, RISK_FIELDS)))
-
-
-def risk_update(*, risk: Risk, **fields) -> Risk:
-    return _update(risk, RISK_FIELDS, fields)
-
-
-def risk_delete(*, risk: Risk) -> None:
-    risk.delete()
-
-
-def lesson_create(*, program: Program, by, **fields) -> Lesson:
-    return _create(Lesson(program=program, recorded_by=by, **_checked(fields, LESSON_FIELDS)))
-
-
-def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
-    return _update(lesson, LESSON_FIELDS, fields)
-
-
-def lesson_delete(*, lesson: Lesson) -> None:
-    lesson.delete()
-
-
-def scaling_decision_record(*, program: Program, **fields) -> ScalingDecision:
-    """Record (or change) what happens after closeout: scale up, hand over or end."""
-    fields = _checked(fields, SCALING_DECISION_FIELDS)
-    decision = ScalingDecision.objects.filter(program=program).first()
-    if decision is None:
-        return _create(ScalingDecision(program=program, **fields))
-    return _update(decision, SCALING_DECISION_FIELDS, fields)
-
-
-def hosting_estimate_save(
-    *,
-    program: Program,
-    by,
-    users: int,
-    population: int,
-    workflows: int,
-    years: int,
-    overprovisioning: int,
-) -> HostingEstimate:
-    result = estimate_hosting(
-        users=users,
-        population=population,
-        workflows=workflows,
-        years=years,
-        overprovisioning=overprovisioning,
-    )
-    return _create(
-        HostingEstimate(
-            program=program,
-            created_by=by,
-            users=users,
-            population=population,
-            workflows=workflows,
-            years=years,
-            overprovisioning=overprovisioning,
-            documents=result.documents,
-            disk_gb=result.disk_gb,
-            cpus=result.cpus,
-            ram_gb=result.ram_gb,
-            monthly_usd=result.monthly_usd,
-        )
-    )
-
-
-@transaction.atomic
-def hosting_estimate_add_to_budget(
-    *, estimate: HostingEstimate, on: datetime.date | None = None
-) -> BudgetLine:
-    """Add the estimate's whole cost (monthly × 12 × years) as a hosting budget line, converted
-    to the program's currency at the rate in force on `on` (today by default), in whole units."""
-    estimate = (
-        HostingEstimate.objects.select_for_update().select_related("program").get(pk=estimate.pk)
-    )
-    if estimate.budget_line_id is not None:
-        raise ValidationError(
-            _("This estimate is already in the budget."), code="already_in_budget"
-        )
-    program = estimate.program
-    on = on or timezone.localdate()
-    amount = from_usd(estimate.total_usd, program.currency, on)
-    if amount is not None:
-        amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)  # budgets in whole units
-    if amount is None:
-        raise ValidationError(
-            _(
-                "There is no exchange rate for %(currency)s on %(date)s, so the estimate cannot "
-                "be converted. Ask a site administrator to add one."
-            )
-            % {"currency": program.currency, "date": date_format(on)},
-            code="no_rate",
-        )
-    line = budget_line_create(
-        program=program,
-        category=BudgetCategory.HOSTING,
-        stage=Stage.HOSTING,
-        name=_("Hosting: %(users)s users, %(population)s people, %(years)s year(s)")
-        % {"users": estimate.users, "population": estimate.population, "years": estimate.years},
-        forecast_amount=amount,
-        note=_(
-            "From the hosting estimate of %(date)s: USD %(monthly)s per month for %(years)s "
-            "year(s) = USD %(total)s, converted at the rate of %(on)s."
-        )
-        % {
-            "date": date_format(timezone.localtime(estimate.created_at).date()),
-            "monthly": estimate.monthly_usd,
-            "years": estimate.years,
-            "total": estimate.total_usd,
-            "on": date_format(on),
-        },
-    )
-    estimate.budget_line = line
-    estimate.save(update_fields=["budget_line"])
-    return line
 
 
 def data_sharing_agreement_record(*, program: Program, **fields) -> DataSharingAgreement:
     """Record (or correct) the program's data-sharing agreement."""
-    fields = _checked(fields, DATA_SHARING_AGREEMENT_FIELDS)
+    fields = checked_fields(fields, DATA_SHARING_AGREEMENT_FIELDS)
     agreement = DataSharingAgreement.objects.filter(program=program).first()
     if agreement is None:
-        return _create(DataSharingAgreement(program=program, **fields))
-    return _update(agreement, DATA_SHARING_AGREEMENT_FIELDS, fields)
-
-
-def hosting_instance_record(*, program: Program, **fields) -> HostingInstance:
-    """Record (or correct) the program's production instance: domain and renewal dates."""
-    fields = _checked(fields, HOSTING_INSTANCE_FIELDS)
-    instance = HostingInstance.objects.filter(program=program).first()
-    if instance is None:
-        return _create(HostingInstance(program=program, **fields))
-    return _update(instance, HOSTING_INSTANCE_FIELDS, fields)
+        return create_validated(DataSharingAgreement(program=program, **fields))
+    return update_validated(agreement, DATA_SHARING_AGREEMENT_FIELDS, fields)

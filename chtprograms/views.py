@@ -10,36 +10,30 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lifecycle.selectors import lifecycle_summary
-from personas.models import Membership
-from personas.selectors import team_by_role
-
-from . import selectors, services
-from .access import program_for
-from .considerations import AREA_DESCRIPTIONS
-from .forms import (
+from chtprograms import selectors, services
+from chtprograms.access import program_for
+from chtprograms.considerations import AREA_DESCRIPTIONS
+from chtprograms.forms import (
     ConsiderationForm,
     ConsiderationItemAddForm,
     ConsiderationItemForm,
+    DataSharingAgreementForm,
     HealthNoteForm,
     PartnerFormSet,
     ProgramCreateForm,
     ProgramForm,
     partner_initial,
 )
-from .models import Health, ProgramType
-from .services import default_planned_dates
+from chtprograms.models import DataSharingAgreement, Health, ProgramType
+from chtprograms.services import default_planned_dates
+from core.forms import apply_service_errors
+from core.views import record_form_page
+from lifecycle.selectors import lifecycle_summary
+from personas.models import Membership
+from personas.selectors import team_by_role
+from plan import selectors as plan_selectors
 
 PAGE_SIZE = 25
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError beside the form's fields (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -97,7 +91,7 @@ def program_create(request):
                 head=data.pop("head"), partners=partners.partners(), **data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Program “%(name)s” created.") % {"name": program.name})
             return redirect(program)
@@ -121,7 +115,7 @@ def program_edit(request, slug):
                 program=program, partners=partners.partners(), **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(program)
@@ -148,7 +142,7 @@ def program_detail(request, slug):
             "health_form": HealthNoteForm(initial={"status": program.health}),
             "consideration_summary": selectors.consideration_summary(program=program),
             "lifecycle_summary": lifecycle_summary(program=program),
-            "plan": selectors.plan_overview(program=program),
+            "plan": plan_selectors.plan_overview(program=program),
             "can_change": request.user.has_perm("chtprograms.change_program", program),
         },
     )
@@ -185,9 +179,6 @@ def program_archive(request, slug):
     return render(request, "chtprograms/program_archive.html", {"program": program})
 
 
-# --- considerations ---------------------------------------------------------------------------
-
-
 def _team_users(program):
     return (
         get_user_model()
@@ -212,7 +203,9 @@ def _render_card(request, program, consideration, form=None, add_form=None, stat
     """The card fragment for htmx; the whole page (which includes the same fragment) otherwise."""
     context = _card_context(request, program, consideration, form, add_form)
     if request.htmx:
-        return render(request, "partials/_consideration_card.html", context, status=status)
+        return render(
+            request, "chtprograms/partials/_consideration_card.html", context, status=status
+        )
     if form is None and status == 200:
         return redirect(
             reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
@@ -303,3 +296,23 @@ def consideration_item_delete(request, slug, pk):
     services.consideration_item_delete(item=item)
     consideration = selectors.consideration_get(program=program, area=area)
     return _render_card(request, program, consideration)
+
+
+@login_required
+def data_sharing_agreement(request, slug):
+    """The data-sharing agreement (ethics and regulations): reference, controller, dates."""
+    program = program_for(request, slug, "chtprograms.change_program")
+    agreement = selectors.data_sharing_agreement_get(program=program)
+    form = DataSharingAgreementForm(
+        request.POST or None, instance=agreement or DataSharingAgreement(program=program)
+    )
+    return record_form_page(
+        request,
+        program=program,
+        form=form,
+        template="chtprograms/datasharingagreement_form.html",
+        save=lambda data: services.data_sharing_agreement_record(program=program, **data),
+        success=_("Data-sharing agreement saved."),
+        next_url=reverse("chtprograms:considerations", args=[program.slug])
+        + "#data-sharing-agreement",
+    )

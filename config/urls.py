@@ -17,5 +17,8 @@ urlpatterns = [
     path("", include("chtprograms.urls")),
     path("", include("personas.urls")),
     path("", include("lifecycle.urls")),
+    path("", include("plan.urls")),
+    path("", include("reminders.urls")),
+    path("", include("reports.urls")),
     path("", include("portfolio.urls")),
 ]

@@ -6,16 +6,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import ProgramType
-
-from .models import (
+from core.admin import ReadOnlyAdmin
+from lifecycle.models import (
     ActivityTemplate,
-    CloseoutReport,
-    CloseoutReportDelivery,
-    DigestDispatch,
     EthicsApproval,
     GateReview,
     Lifecycle,
-    Notification,
     StageActivity,
     StagePlan,
     StageTransition,
@@ -56,17 +52,6 @@ class ActivityTemplateAdmin(admin.ModelAdmin):
     def types(self, obj):
         labels = dict(ProgramType.choices)
         return ", ".join(str(labels.get(value, value)) for value in obj.program_types)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StageTransitionInline(admin.TabularInline):
@@ -126,92 +111,3 @@ class StagePlanAdmin(ReadOnlyAdmin):
 class EthicsApprovalAdmin(ReadOnlyAdmin):
     list_display = ["program", "approved_on", "reference", "expires_on"]
     list_select_related = ["program"]
-
-
-# --- reminders: digests (failed ones can be sent again) and notifications ---------------------
-
-
-@admin.register(DigestDispatch)
-class DigestDispatchAdmin(admin.ModelAdmin):
-    list_display = ["period", "person", "frequency", "status", "item_count", "attempts", "sent_at"]
-    list_filter = ["status", "frequency", "period"]
-    list_select_related = ["person"]
-    search_fields = ["person__username", "person__email", "error"]
-    date_hierarchy = "period"
-    readonly_fields = [
-        "person",
-        "period",
-        "frequency",
-        "status",
-        "item_count",
-        "attempts",
-        "error",
-        "claim_token",
-        "claimed_at",
-        "sent_at",
-        "updated_at",
-    ]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("Send the selected failed digests again"))
-    def send_again(self, request, queryset):
-        from django.core.exceptions import ValidationError
-
-        from .services import digest_resend
-
-        sent = 0
-        for dispatch in queryset:
-            try:
-                digest_resend(dispatch=dispatch)
-            except ValidationError:
-                continue
-            sent += 1
-        self.message_user(request, _("%(count)d digest(s) queued again.") % {"count": sent})
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "person", "program", "kind", "subject", "due_on", "read_at"]
-    list_filter = ["kind"]
-    list_select_related = ["person", "program"]
-    search_fields = ["person__username", "subject", "program__name"]
-
-
-# --- closeout reports ---------------------------------------------------------------------------
-
-
-class CloseoutReportDeliveryInline(admin.TabularInline):
-    model = CloseoutReportDelivery
-    fields = ["email", "recipient", "claimed_at", "sent_at", "attempts", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CloseoutReport)
-class CloseoutReportAdmin(ReadOnlyAdmin):
-    """Versions are made by the worker; here they are only looked at."""
-
-    list_display = [
-        "program",
-        "version",
-        "status",
-        "requested_by",
-        "requested_at",
-        "finished_at",
-        "page_count",
-        "emailed_at",
-    ]
-    list_filter = ["status"]
-    list_select_related = ["program", "requested_by"]
-    search_fields = ["program__name", "program__slug"]
-    inlines = [CloseoutReportDeliveryInline]

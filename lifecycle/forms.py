@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chtprograms.forms import DateInput, StyledFormMixin, person_label
+from core.forms import DateInput, StyledFormMixin, person_label
 
 from .models import EthicsApproval, StageActivity
 from .stages import WORK_STAGE_CHOICES, ActivityStatus, Stage

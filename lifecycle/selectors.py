@@ -24,19 +24,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from chtprograms.models import Program, ProgramType
-from personas.selectors import team_list
-
-from . import gates
-from .models import (
+from lifecycle import gates
+from lifecycle.models import (
     EthicsApproval,
     GateReview,
     Lifecycle,
-    Notification,
     StageActivity,
     StagePlan,
     StageTransition,
 )
-from .stages import (
+from lifecycle.stages import (
     FINISHED_STATUSES,
     WORK_STAGES,
     Decision,
@@ -46,6 +43,7 @@ from .stages import (
     next_stage,
     stage_index,
 )
+from personas.selectors import team_list
 
 #: Transitions that take a program out of the working stage it is in.
 LEAVES_STAGE = frozenset(
@@ -100,9 +98,6 @@ def history_list(*, lifecycle: Lifecycle) -> QuerySet[StageTransition]:
 
 def stage_plans(*, lifecycle: Lifecycle) -> dict[str, StagePlan]:
     return {plan.stage: plan for plan in lifecycle.plans.all()}
-
-
-# --- the stage rail ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -167,9 +162,6 @@ def stage_rail(*, lifecycle: Lifecycle, today: datetime.date | None = None) -> R
     )
 
 
-# --- the gate ---------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Gate:
     stage: str
@@ -231,9 +223,6 @@ def decisions_for(*, lifecycle: Lifecycle, user) -> set[str]:
     if lifecycle.stage in WORK_STAGES and user.has_perm("lifecycle.decide_gate", lifecycle.program):
         allowed.add("stay")
     return allowed
-
-
-# --- the stage plan: planned against actual ---------------------------------------------------
 
 
 @dataclass
@@ -304,9 +293,6 @@ def plan_rows(
     return rows
 
 
-# --- the timeline -----------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime.datetime
@@ -354,12 +340,6 @@ def timeline(
 
 def no_go_reviews(*, lifecycle: Lifecycle) -> QuerySet[GateReview]:
     return lifecycle.gate_reviews.filter(decision=Decision.NO_GO).select_related("reviewer")
-
-
-# --- across programs (the portfolio) ---------------------------------------------------------
-# These take a queryset of programs the caller has already limited to what the user may see and
-# return it annotated or filtered, or figures aggregated over it in the database: a fixed number
-# of queries whatever the number of programs.
 
 
 def _overdue_activities(today: datetime.date) -> QuerySet[StageActivity]:
@@ -561,9 +541,6 @@ def stage_durations(
     ]
 
 
-# --- whole pages ------------------------------------------------------------------------------
-
-
 @dataclass
 class LifecyclePage:
     lifecycle: Lifecycle
@@ -651,80 +628,3 @@ def history_page(*, program: Program) -> dict:
         "timeline": timeline(history=history, reviews=list(no_go_reviews(lifecycle=lifecycle))),
         "created_at": lifecycle.created_at,
     }
-
-
-# --- reminders: the bell and the notifications page -------------------------------------------
-
-
-def unread_notification_count(*, user) -> int:
-    return Notification.objects.filter(person=user, read_at__isnull=True).count()
-
-
-def notification_list(*, user) -> QuerySet[Notification]:
-    """The person's notifications, newest first, with their programs."""
-    return (
-        Notification.objects.filter(person=user)
-        .select_related("program")
-        .order_by("-created_at", "position", "id")
-    )
-
-
-def notification_get(*, user, pk: int) -> Notification:
-    try:
-        return Notification.objects.get(person=user, pk=pk)
-    except Notification.DoesNotExist:
-        raise Http404("No such notification.") from None
-
-
-# --- closeout reports -------------------------------------------------------------------------
-
-
-def report_list(*, program: Program) -> list:
-    """Every version of the program's closeout report, newest first, each with the number of
-    e-mails sent (`sent_count`) — one query, whatever the number of versions."""
-    from django.db.models import Count, Q
-
-    from .models import CloseoutReport
-
-    return list(
-        CloseoutReport.objects.filter(program=program)
-        .select_related("requested_by")
-        .annotate(sent_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
-        .order_by("-version")
-    )
-
-
-def report_get(*, program: Program, version: int):
-    from .models import CloseoutReport
-
-    try:
-        return CloseoutReport.objects.select_related("program").get(
-            program=program, version=version
-        )
-    except CloseoutReport.DoesNotExist:
-        raise Http404("No such report.") from None
-
-
-def report_versions(*, program: Program) -> list[tuple[int, str]]:
-    """(version, status) of every version, newest first: what the closeout gate reads."""
-    from .models import CloseoutReport
-
-    return list(
-        CloseoutReport.objects.filter(program=program)
-        .order_by("-version")
-        .values_list("version", "status")
-    )
-
-
-def report_versions_by_program(*, program_ids) -> dict[int, list[tuple[int, str]]]:
-    """`report_versions` of many programs at once (one query)."""
-    from .models import CloseoutReport
-
-    versions: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for program_id, version, status in (
-        CloseoutReport.objects.filter(program_id__in=list(program_ids))
-        .order_by("program_id", "-version")
-        .values_list("program_id", "version", "status")
-    ):
-        versions[program_id].append((version, status))
-    return dict(versions)

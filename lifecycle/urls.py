@@ -1,23 +1,12 @@
 from django.urls import path
 
-from . import views, views_reminders, views_reports
+from lifecycle import views
 
 app_name = "lifecycle"
 
 PREFIX = "programs/<slug:slug>/lifecycle/"
 
 urlpatterns = [
-    path("notifications/", views_reminders.notification_list, name="notifications"),
-    path(
-        "notifications/read-all/",
-        views_reminders.notification_read_all,
-        name="notifications-read-all",
-    ),
-    path(
-        "notifications/<int:pk>/read/",
-        views_reminders.notification_read,
-        name="notification-read",
-    ),
     path(PREFIX, views.lifecycle_detail, name="detail"),
     path(f"{PREFIX}gate/", views.gate_panel, name="gate-panel"),
     path(f"{PREFIX}history/", views.history, name="history"),
@@ -31,16 +20,4 @@ urlpatterns = [
     path(f"{PREFIX}resume/", views.decide, {"decision": "resume"}, name="resume"),
     path(f"{PREFIX}cancel/", views.decide, {"decision": "cancel"}, name="cancel"),
     path(f"{PREFIX}stay/", views.decide, {"decision": "stay"}, name="stay"),
-    # Closeout reports (lifecycle/views_reports.py).
-    path("programs/<slug:slug>/reports/", views_reports.report_list, name="reports"),
-    path(
-        "programs/<slug:slug>/reports/generate/",
-        views_reports.report_generate,
-        name="report-generate",
-    ),
-    path(
-        "programs/<slug:slug>/reports/<int:version>/download/",
-        views_reports.report_download,
-        name="report-download",
-    ),
 ]

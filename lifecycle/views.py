@@ -56,7 +56,7 @@ def _conflict(request, program):
     return JsonResponse({"error": "conflict", "message": str(CONFLICT_MESSAGE)}, status=409)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def apply_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -126,7 +126,7 @@ def lifecycle_detail(request, slug):
 def gate_panel(request, slug):
     """The gate panel alone (htmx refreshes it after an activity changes)."""
     program = program_for(request, slug)
-    return render(request, "partials/_gate_panel.html", _page_context(request, program))
+    return render(request, "lifecycle/partials/_gate_panel.html", _page_context(request, program))
 
 
 def conflict_as_409(view):
@@ -168,7 +168,7 @@ def decide(request, slug, decision):
         except services.GateNotMet as error:
             return _refused(request, program, decision, form, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _decision_message(decision, lifecycle))
             return redirect("lifecycle:detail", slug=program.slug)
@@ -218,7 +218,7 @@ def activity_update(request, slug, pk):
                 **progress.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(progress, error)
+            apply_service_errors(progress, error)
             activity = selectors.activity_get(program=program, pk=pk)
         else:
             if not request.htmx:
@@ -229,7 +229,7 @@ def activity_update(request, slug, pk):
             activity.can_update = True
             row = _activity_row(activity, team, can_plan=can_plan, saved=True)
             response = render(
-                request, "partials/_activity_row.html", {"row": row, "program": program}
+                request, "lifecycle/partials/_activity_row.html", {"row": row, "program": program}
             )
             response["HX-Trigger"] = "gate-changed"
             return response
@@ -237,7 +237,10 @@ def activity_update(request, slug, pk):
     row = _activity_row(activity, team, can_plan=can_plan, progress=progress, plan=plan)
     if request.htmx:
         return render(
-            request, "partials/_activity_row.html", {"row": row, "program": program}, status=400
+            request,
+            "lifecycle/partials/_activity_row.html",
+            {"row": row, "program": program},
+            status=400,
         )
     context = _page_context(request, program)
     context["activity_rows"] = [
@@ -279,7 +282,7 @@ def ethics_approval_edit(request, slug):
                 program=program, by=request.user, **_ethics_fields(form.cleaned_data)
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ethics approval recorded."))
             return redirect(reverse("lifecycle:detail", args=[program.slug]) + "#ethics")

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from chtprograms.forms import PersonChoiceField, StyledFormMixin
 from chtprograms.models import Program
+from core.forms import PersonChoiceField, StyledFormMixin
 
 from .models import Membership, PersonaRole, Profile
 from .timezones import time_zone_choices

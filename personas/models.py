@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chtprograms.constraints import ConstraintErrorsOnFieldsMixin
 from chtprograms.models import Program
+from core.constraints import ConstraintErrorsOnFieldsMixin
 
 from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
-from chtprograms.forms import person_label
+from core.forms import person_label
 
 from . import selectors, services
 from .forms import LanguageForm, MembershipAddForm, MembershipRoleForm, ProfileForm

@@ -18,19 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from chtprograms.models import Health, Program
-from chtprograms.selectors import (
-    BudgetRow,
-    CHWTotals,
-    IndicatorStatus,
-    ProgramFilters,
-    UsdBudgetBreakdown,
-    budget_usd_breakdown,
-    chw_support_totals,
-    indicator_statuses,
-    program_list,
-    programs_with_budget_totals,
-    programs_with_chw_support,
-)
+from chtprograms.selectors import ProgramFilters, program_list
 from lifecycle.selectors import (
     StageDurations,
     overdue_activity_totals,
@@ -44,6 +32,14 @@ from lifecycle.selectors import (
     stage_rail,
 )
 from lifecycle.stages import WORK_STAGES, Stage
+from plan.budget.selectors import (
+    BudgetRow,
+    UsdBudgetBreakdown,
+    budget_usd_breakdown,
+    programs_with_budget_totals,
+)
+from plan.chw_support.selectors import CHWTotals, chw_support_totals, programs_with_chw_support
+from plan.indicators.selectors import IndicatorStatus, indicator_statuses
 
 #: “Only …” filters: the programs behind a tile that is not a plain field value.
 ONLY_CHOICES = [

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
-from chtprograms import charts
 from chtprograms.models import Health, ProgramType
-from chtprograms.selectors import IndicatorStatus, program_countries, program_organizations
+from chtprograms.selectors import program_countries, program_organizations
+from plan.indicators.selectors import IndicatorStatus
+from portfolio import charts
 
 from . import selectors
 from .forms import PortfolioFilterForm

@@ -103,7 +103,7 @@ class EthicsApprovalFactory(factory.django.DjangoModelFactory):
 
 class ExchangeRateFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.ExchangeRate"
+        model = "plan.ExchangeRate"
         django_get_or_create = ("currency", "effective_date")
 
     currency = "KES"
@@ -113,7 +113,7 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
 
 class BudgetLineFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.BudgetLine"
+        model = "plan.BudgetLine"
 
     category = "devices"
     stage = "implementation"
@@ -123,7 +123,7 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
 
 class ExpenditureFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.Expenditure"
+        model = "plan.Expenditure"
 
     line = factory.SubFactory(BudgetLineFactory)
     date = datetime.date(2027, 3, 15)
@@ -133,7 +133,7 @@ class ExpenditureFactory(factory.django.DjangoModelFactory):
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.Indicator"
+        model = "plan.Indicator"
 
     name = factory.Sequence(lambda n: f"Indicator {n}")
     unit = "%"
@@ -147,7 +147,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.Measurement"
+        model = "plan.Measurement"
 
     indicator = factory.SubFactory(IndicatorFactory)
     period_end = factory.Sequence(lambda n: datetime.date(2027, 3, 31) + datetime.timedelta(n))
@@ -157,7 +157,7 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 
 class RiskFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.Risk"
+        model = "plan.Risk"
 
     description = factory.Sequence(lambda n: f"Risk {n}")
     likelihood = "medium"
@@ -167,7 +167,7 @@ class RiskFactory(factory.django.DjangoModelFactory):
 
 class LessonFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "chtprograms.Lesson"
+        model = "plan.Lesson"
 
     stage = "design"
     what_happened = factory.Sequence(lambda n: f"Challenge {n}")
@@ -186,18 +186,13 @@ def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) ->
     CHW support, and `head` (made if not given) as its program head."""
     from django.utils import timezone
 
-    from chtprograms.models import (
-        BudgetLine,
-        CHWSupport,
-        Expenditure,
-        Indicator,
-        Measurement,
-        Program,
-        ProgramPartner,
-    )
+    from chtprograms.models import Program, ProgramPartner
     from lifecycle.models import Lifecycle, StageActivity, StagePlan, StageTransition
     from lifecycle.services import stage_plan_dates
     from lifecycle.stages import WORK_STAGES
+    from plan.budget.models import BudgetLine, Expenditure
+    from plan.chw_support.models import CHWSupport
+    from plan.indicators.models import Indicator, Measurement
 
     today = today or timezone.localdate()
     head = head or UserFactory()
@@ -303,7 +298,7 @@ class CloseoutReportFactory(factory.django.DjangoModelFactory):
     """A version of a program's closeout report (ready by default, with a tiny stand-in PDF)."""
 
     class Meta:
-        model = "lifecycle.CloseoutReport"
+        model = "reports.CloseoutReport"
 
     version = factory.Sequence(lambda n: n + 1)
     status = "ready"

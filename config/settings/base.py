@@ -32,10 +32,16 @@ INSTALLED_APPS = [
     "django_fsm",  # only for its `graph_transitions` command (docs/lifecycle.md)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # The project's apps, in the order their models lean on each other (docs/architecture.md).
+    "core",
     "chtprograms",
     "personas",
     "lifecycle",
+    "plan",
+    "reminders",
+    "reports",
     "portfolio",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "lifecycle.context_processors.notifications",
+                "reminders.context_processors.notifications",
             ],
         },
     }
@@ -192,7 +198,7 @@ CELERY_TIMEZONE = "UTC"
 # Every hour, on the hour: each person's digest goes out at about 08:00 where they are.
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-send-due-digests": {
-        "task": "lifecycle.send_due_digests",
+        "task": "reminders.send_due_digests",
         "schedule": crontab(minute=0),
     },
 }

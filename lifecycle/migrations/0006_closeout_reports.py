@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import lifecycle.models
+import reports.models
 
 
 class Migration(migrations.Migration):
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('claim_token', models.CharField(blank=True, editable=False, help_text='The id of the task that claimed the rendering (its retries may resume it).', max_length=64, verbose_name='rendered by task')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='rendering started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=lifecycle.models.closeout_report_upload_to, verbose_name='PDF file')),
+                ('file', models.FileField(blank=True, max_length=300, upload_to=reports.models.closeout_report_upload_to, verbose_name='PDF file')),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 checksum')),
                 ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
                 ('size_bytes', models.PositiveIntegerField(blank=True, null=True, verbose_name='size (bytes)')),

@@ -6,7 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chtprograms.models import BudgetLine, Expenditure, HostingEstimate, Measurement
+from plan.budget.models import BudgetLine, Expenditure
+from plan.hosting.models import HostingEstimate
+from plan.indicators.models import Measurement
 from tests.factories import ExchangeRateFactory, ProgramFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

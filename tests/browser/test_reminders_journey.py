@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from lifecycle.models import Notification
-from lifecycle.services import activity_plan, digest_deliver, digests_send_due
+from lifecycle.services import activity_plan
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get, profile_update
+from reminders.models import Notification
+from reminders.services import digest_deliver, digests_send_due
 from tests.factories import ProgramFactory, StageActivityFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,7 @@ def test_digest_bell_list_and_mark_read(
             activity = StageActivityFactory(program=program, stage=Stage.INITIATION, title=title)
             due = datetime.date(2027, 3, 1) + datetime.timedelta(days=offset * 4 - 2)
             activity_plan(activity=activity, assignee=grace, due_on=due)
-    monkeypatch.setattr("lifecycle.services._enqueue_digest", lambda dispatch_id: None)
+    monkeypatch.setattr("reminders.services._enqueue_digest", lambda dispatch_id: None)
     outcome = digests_send_due(now=datetime.datetime.fromisoformat("2027-03-01T05:15:00+00:00"))
     (dispatch_id,) = outcome.dispatch_ids
     assert digest_deliver(dispatch_id=dispatch_id) == "sent"

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from chtprograms.services import scaling_decision_record
-from lifecycle.models import CloseoutReport, ReportStatus
-from lifecycle.report_services import report_fail, report_render
+from plan.risks.services import scaling_decision_record
+from reports.models import CloseoutReport, ReportStatus
+from reports.services import report_fail, report_render
 from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,14 +5,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from chtprograms.models import DataSharingAgreement, HostingInstance
+from chtprograms.models import DataSharingAgreement
 from personas.models import PersonaRole
 from personas.services import membership_add
+from plan.hosting.models import HostingInstance
 from tests.factories import ProgramFactory, UserFactory, reviewer
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["chtprograms:data-sharing-agreement", "chtprograms:hosting-instance"]
+PAGES = ["chtprograms:data-sharing-agreement", "plan:hosting-instance"]
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_the_data_sharing_agreement_is_recorded_and_shown_on_the_considerations_
 def test_the_production_instance_is_recorded_and_shown_on_the_hosting_page(client, program):
     head = program.memberships.get(role=PersonaRole.PROGRAM_HEAD).user
     client.force_login(head)
-    url = reverse("chtprograms:hosting-instance", args=[program.slug])
+    url = reverse("plan:hosting-instance", args=[program.slug])
     assert client.post(url, {"domain": ""}).status_code == 400
     response = client.post(
         url,
@@ -86,5 +87,5 @@ def test_the_production_instance_is_recorded_and_shown_on_the_hosting_page(clien
         datetime.date(2027, 9, 30),
         datetime.date(2027, 6, 30),
     )
-    page = client.get(reverse("chtprograms:hosting-estimate", args=[program.slug]))
+    page = client.get(reverse("plan:hosting-estimate", args=[program.slug]))
     assert "asc.sante.gouv.tg" in page.content.decode()

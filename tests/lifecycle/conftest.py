@@ -101,8 +101,8 @@ def meet_closeout(program, by):
     """The closeout gate's own criteria: a scaling decision and a ready closeout report."""
     import datetime
 
-    from chtprograms.services import scaling_decision_record
-    from lifecycle.models import CloseoutReport
+    from plan.risks.services import scaling_decision_record
+    from reports.models import CloseoutReport
     from tests.factories import CloseoutReportFactory
 
     scaling_decision_record(

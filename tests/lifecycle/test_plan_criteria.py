@@ -3,9 +3,10 @@
 import pytest
 
 from chtprograms.models import Consideration
-from chtprograms.services import budget_line_delete, indicator_update
 from lifecycle.services import GateNotMet, lifecycle_advance
 from lifecycle.stages import Stage
+from plan.budget.services import budget_line_delete
+from plan.indicators.services import indicator_update
 from tests.factories import BudgetLineFactory, IndicatorFactory
 
 from .conftest import finish_activities, meet_gate, set_consideration

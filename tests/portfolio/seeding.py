@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from chtprograms import selectors as program_selectors
 from chtprograms.models import Program
 from chtprograms.services import program_archive
 from lifecycle import gates
@@ -22,6 +21,9 @@ from lifecycle.models import Lifecycle
 from lifecycle.selectors import history_list, plan_rows, stage_plans
 from lifecycle.services import lifecycle_advance, lifecycle_cancel, lifecycle_hold
 from lifecycle.stages import WORK_STAGES
+from plan.budget import selectors as budget_selectors
+from plan.chw_support import selectors as chw_support_selectors
+from plan.indicators import selectors as indicators_selectors
 from tests.factories import OrganizationFactory, ProgramFactory, UserFactory
 
 
@@ -120,21 +122,21 @@ def independent_figures(programs) -> dict:
         plans = stage_plans(lifecycle=lifecycle)
         if active and plans[stage].planned_end < today:
             figures["late_programs"] += 1
-        support = program_selectors.chw_support_get(program=program)
+        support = chw_support_selectors.chw_support_get(program=program)
         if support:
             figures["chw_programs"] += 1
             figures["chws"] += support.chw_count
             if support.compensation_model == "unpaid":
                 figures["unpaid_programs"] += 1
                 figures["unpaid_chws"] += support.chw_count
-            for code in {code for code, _message in program_selectors.chw_support_gaps(
+            for code in {code for code, _message in chw_support_selectors.chw_support_gaps(
                 support=support
             )}:  # fmt: skip
                 figures["gaps"][code] += 1
-        budget = program_selectors.budget_summary(program=program, today=today)
+        budget = budget_selectors.budget_summary(program=program, today=today)
         figures["forecast_usd"] += budget.forecast_usd or 0
         figures["spent_usd"] += budget.actual_usd.total
-        for progress in program_selectors.indicator_progress_list(program=program):
+        for progress in indicators_selectors.indicator_progress_list(program=program):
             figures["indicators"] += 1
             figures["indicators_on_track"] += progress.status == "on_track"
         for row in plan_rows(

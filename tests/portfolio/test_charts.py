@@ -3,15 +3,9 @@
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from chtprograms.charts import (
-    Series,
-    bar_chart,
-    indicator_share_chart,
-    stacked_bar_chart,
-    stage_duration_chart,
-    stage_type_chart,
-)
+from core.charts import Series, bar_chart, stacked_bar_chart
 from lifecycle.selectors import StageDurations
+from portfolio.charts import indicator_share_chart, stage_duration_chart, stage_type_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from chtprograms.models import Organization, Program
-from chtprograms.money import format_amount
+from core.money import format_amount
 from tests.factories import reviewer
 
 from .seeding import independent_figures

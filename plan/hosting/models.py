@@ -1,0 +1,89 @@
+"""Hosting: saved cost estimates and the production instance's renewal dates."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chtprograms.models import Program
+from plan.budget.models import BudgetLine
+
+
+class HostingEstimate(models.Model):
+    """A saved hosting cost estimate: the inputs and what `estimate_hosting` made of them."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="hosting_estimates")
+    users = models.PositiveIntegerField(_("users"), validators=[MinValueValidator(1)])
+    population = models.PositiveIntegerField(_("population served"))
+    workflows = models.PositiveIntegerField(_("workflows"))
+    years = models.PositiveIntegerField(_("deployment years"), validators=[MinValueValidator(1)])
+    overprovisioning = models.PositiveIntegerField(
+        _("over-provisioning"), validators=[MinValueValidator(1)]
+    )
+    documents = models.PositiveBigIntegerField(_("documents"))
+    disk_gb = models.DecimalField(_("disk (GB)"), max_digits=14, decimal_places=2)
+    cpus = models.PositiveIntegerField(_("CPUs"))
+    ram_gb = models.PositiveIntegerField(_("RAM (GB)"))
+    monthly_usd = models.DecimalField(_("monthly cost (USD)"), max_digits=14, decimal_places=2)
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "chtprograms_hostingestimate"  # kept from before the move to this app
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("hosting estimate")
+        verbose_name_plural = _("hosting estimates")
+
+    def __str__(self) -> str:
+        return f"{self.program}: USD {self.monthly_usd}/month"
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.monthly_usd * 12 * self.years
+
+
+class HostingInstance(models.Model):
+    """The program's production CHT instance: its address, the domain's renewal date and the
+    TLS certificate's expiry (the hosting checklist's "TLS and domain renewals")."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="hosting_instance"
+    )
+    domain = models.CharField(
+        _("domain"), max_length=253, help_text=_("e.g. chis.health.go.ke (without https://).")
+    )
+    domain_renews_on = models.DateField(_("domain renewal date"), null=True, blank=True)
+    tls_expires_on = models.DateField(_("TLS certificate expires on"), null=True, blank=True)
+    tls_auto_renews = models.BooleanField(
+        _("the certificate renews itself"),
+        default=False,
+        help_text=_("e.g. Let's Encrypt with automatic renewal: no reminder is sent for it."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        db_table = "chtprograms_hostinginstance"  # kept from before the move to this app
+        verbose_name = _("production instance")
+        verbose_name_plural = _("production instances")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        super().clean()
+        domain = (self.domain or "").strip().lower()
+        for prefix in ("https://", "http://"):
+            domain = domain.removeprefix(prefix)
+        self.domain = domain.rstrip("/")

@@ -1,0 +1,48 @@
+"""Risk, lesson and scaling-decision writes."""
+
+from chtprograms.models import Program
+from core.services import checked_fields, create_validated, update_validated
+from plan.risks.models import Lesson, Risk, ScalingDecision
+
+RISK_FIELDS = ("description", "likelihood", "impact", "mitigation", "owner", "status")
+
+
+LESSON_FIELDS = ("stage", "what_happened", "what_we_learned", "recorded_on")
+
+
+SCALING_DECISION_FIELDS = ("decision", "rationale", "decided_by", "decided_on")
+
+
+def risk_create(*, program: Program, **fields) -> Risk:
+    return create_validated(Risk(program=program, **checked_fields(fields, RISK_FIELDS)))
+
+
+def risk_update(*, risk: Risk, **fields) -> Risk:
+    return update_validated(risk, RISK_FIELDS, fields)
+
+
+def risk_delete(*, risk: Risk) -> None:
+    risk.delete()
+
+
+def lesson_create(*, program: Program, by, **fields) -> Lesson:
+    return create_validated(
+        Lesson(program=program, recorded_by=by, **checked_fields(fields, LESSON_FIELDS))
+    )
+
+
+def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
+    return update_validated(lesson, LESSON_FIELDS, fields)
+
+
+def lesson_delete(*, lesson: Lesson) -> None:
+    lesson.delete()
+
+
+def scaling_decision_record(*, program: Program, **fields) -> ScalingDecision:
+    """Record (or change) what happens after closeout: scale up, hand over or end."""
+    fields = checked_fields(fields, SCALING_DECISION_FIELDS)
+    decision = ScalingDecision.objects.filter(program=program).first()
+    if decision is None:
+        return create_validated(ScalingDecision(program=program, **fields))
+    return update_validated(decision, SCALING_DECISION_FIELDS, fields)
