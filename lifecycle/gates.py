@@ -143,27 +143,34 @@ class GateContext:
             self._facts[key] = loader()
         return self._facts[key]
 
-    def activities(self, stage: str) -> list:
-        from .selectors import stage_activities  # lifecycle.models imports this module
+    # The facts below are read through the program's relations, not through selectors: the
+    # models import this module, so it must not import back up (docs/architecture.md).
 
+    def activities(self, stage: str) -> list:
         return self.fact(
-            ("activities", stage), lambda: list(stage_activities(program=self.program, stage=stage))
+            ("activities", stage),
+            lambda: list(
+                self.program.stage_activities.filter(stage=stage)
+                .select_related("assignee", "completed_by")
+                .order_by("position", "id")
+            ),
         )
 
     @property
     def considerations(self) -> dict[str, str]:
-        from chtprograms.selectors import consideration_summary
-
         return self.fact(
             "considerations",
-            lambda: {row.area: row.status for row in consideration_summary(program=self.program)},
+            lambda: dict(self.program.considerations.values_list("area", "status")),
         )
 
     @property
     def ethics_approval(self):
-        from .selectors import ethics_approval_get
+        def load():
+            # The reverse one-to-one raises when there is none; filter() does not.
+            model = self.program._meta.get_field("ethics_approval").related_model
+            return model.objects.filter(program=self.program).first()
 
-        return self.fact("ethics_approval", lambda: ethics_approval_get(program=self.program))
+        return self.fact("ethics_approval", load)
 
 
 def gate_stage(lifecycle: Lifecycle) -> str | None:

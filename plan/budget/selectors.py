@@ -15,9 +15,9 @@ from chtprograms.models import (
     Program,
 )
 from chtprograms.stages import WORK_STAGE_CHOICES
-from core.money import RateTable, UsdTotal, rate_day, to_usd, usd_total
 from core.selectors import get_or_404
-from plan.budget.models import BudgetCategory, BudgetLine, Expenditure
+from plan.budget.models import BudgetCategory, BudgetLine, ExchangeRate, Expenditure
+from plan.budget.rates import RateTable, UsdTotal, rate_day, to_usd, usd_total
 
 ZERO = Decimal("0.00")
 
@@ -162,7 +162,7 @@ def budget_summary(*, program: Program, today: datetime.date | None = None) -> B
     started = today >= program.planned_start or last_spent is not None
     months_elapsed = _months(program.planned_start, as_of) if started else 0
     months_total = _months(program.planned_start, program.planned_end)
-    rates = RateTable.load([program.currency])
+    rates = exchange_rates([program.currency])
     forecast = sum((line.forecast_amount for line in lines), ZERO)
     return BudgetSummary(
         program=program,
@@ -295,7 +295,7 @@ def budget_usd_breakdown(
     forecast at today's rate (as on the budget page), spending at the rate of its date (3 queries
     with the rates)."""
     today = today or timezone.localdate()
-    rates = RateTable.load()
+    rates = exchange_rates()
     programs = programs.order_by().values("pk")
     result = UsdBudgetBreakdown(UsdBudget(), {}, {})
 
@@ -331,3 +331,11 @@ def budget_usd_breakdown(
     for program_type, country, currency, day, total in spending:
         add(program_type, country, currency, total, day, "spent")
     return result
+
+
+def exchange_rates(currencies=None) -> RateTable:
+    """Every exchange rate (of `currencies` only, when given) in one query."""
+    rates = ExchangeRate.objects.all()
+    if currencies is not None:
+        rates = rates.filter(currency__in={code.upper() for code in currencies})
+    return RateTable(rates.values_list("currency", "effective_date", "units_per_usd"))

@@ -13,9 +13,10 @@ from chtprograms.models import (
     Program,
 )
 from chtprograms.stages import Stage
-from core.money import from_usd
 from core.services import checked_fields, create_validated, update_validated
 from plan.budget.models import BudgetCategory, BudgetLine
+from plan.budget.rates import from_usd
+from plan.budget.selectors import exchange_rates
 from plan.budget.services import budget_line_create
 from plan.hosting.estimate import estimate_hosting
 from plan.hosting.models import HostingEstimate, HostingInstance
@@ -73,7 +74,9 @@ def hosting_estimate_add_to_budget(
         )
     program = estimate.program
     on = on or timezone.localdate()
-    amount = from_usd(estimate.total_usd, program.currency, on)
+    amount = from_usd(
+        estimate.total_usd, program.currency, on, rates=exchange_rates([program.currency])
+    )
     if amount is not None:
         amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)  # budgets in whole units
     if amount is None:

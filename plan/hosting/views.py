@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
-from core.money import RateTable, from_usd
 from core.views import record_form_page
+from plan.budget.rates import from_usd
+from plan.budget.selectors import exchange_rates
 from plan.chw_support import selectors as chw_support_selectors
 from plan.hosting import selectors as hosting_selectors
 from plan.hosting import services
@@ -58,7 +59,7 @@ def hosting_estimate(request, slug):
         inputs = form.initial
     estimate = estimate_hosting(**inputs) if inputs else None
     today = timezone.localdate()
-    rates = RateTable.load([program.currency])
+    rates = exchange_rates([program.currency])
     context = {
         "program": program,
         "form": form,

@@ -8,17 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from chtprograms.models import Health, Program
-from core.money import (
-    RateTable,
-    approximate,
-    format_money,
-    format_money_with_usd,
-    from_usd,
-    to_usd,
-    usd_total,
-)
+from core.money import approximate, format_money, format_money_with_usd
 from plan.budget import selectors, services
 from plan.budget.models import BudgetLine, Expenditure
+from plan.budget.rates import from_usd, to_usd, usd_total
+from plan.budget.selectors import exchange_rates
 from tests.factories import (
     BudgetLineFactory,
     ExchangeRateFactory,
@@ -42,27 +36,35 @@ def kes_rates():
 
 
 def test_conversion_uses_the_rate_in_force_on_the_date(kes_rates):
-    assert to_usd(D("1000"), "KES", JAN) == D("10.00")  # the first day of a rate
-    assert to_usd(D("1000"), "KES", datetime.date(2027, 2, 28)) == D("10.00")  # the last day
-    assert to_usd(D("1000"), "KES", MAR) == D("8.00")  # the next rate takes over
-    assert to_usd(D("1000"), "KES", datetime.date(2030, 1, 1)) == D("8.00")  # the latest rate
+    rates = exchange_rates()
+    assert to_usd(D("1000"), "KES", JAN, rates=rates) == D("10.00")  # the first day of a rate
+    assert to_usd(D("1000"), "KES", datetime.date(2027, 2, 28), rates=rates) == D(
+        "10.00"
+    )  # the last day
+    assert to_usd(D("1000"), "KES", MAR, rates=rates) == D("8.00")  # the next rate takes over
+    assert to_usd(D("1000"), "KES", datetime.date(2030, 1, 1), rates=rates) == D(
+        "8.00"
+    )  # the latest rate
 
 
 def test_no_rate_before_the_first_one(kes_rates):
-    assert to_usd(D("1000"), "KES", datetime.date(2026, 12, 31)) is None
-    assert to_usd(D("1000"), "UGX", MAR) is None
+    rates = exchange_rates()
+    assert to_usd(D("1000"), "KES", datetime.date(2026, 12, 31), rates=rates) is None
+    assert to_usd(D("1000"), "UGX", MAR, rates=rates) is None
 
 
 def test_dollars_need_no_rate_and_codes_are_case_insensitive(kes_rates):
-    assert to_usd(D("12.34"), "USD", datetime.date(1990, 1, 1)) == D("12.34")
-    assert to_usd(D("250"), "kes", MAR) == D("2.00")
+    rates = exchange_rates()
+    assert to_usd(D("12.34"), "USD", datetime.date(1990, 1, 1), rates=rates) == D("12.34")
+    assert to_usd(D("250"), "kes", MAR, rates=rates) == D("2.00")
 
 
 def test_conversion_rounds_to_the_cent_half_up():
     ExchangeRateFactory(currency="XOF", effective_date=JAN, units_per_usd="600")
-    assert to_usd(D("1003"), "XOF", JAN) == D("1.67")  # 1.671666…
-    assert to_usd(D("3"), "XOF", JAN) == D("0.01")  # 0.005 → 0.01
-    assert from_usd(D("1.5"), "XOF", JAN) == D("900.00")
+    rates = exchange_rates()
+    assert to_usd(D("1003"), "XOF", JAN, rates=rates) == D("1.67")  # 1.671666…
+    assert to_usd(D("3"), "XOF", JAN, rates=rates) == D("0.01")  # 0.005 → 0.01
+    assert from_usd(D("1.5"), "XOF", JAN, rates=rates) == D("900.00")
 
 
 def test_totals_across_currencies_and_dates_in_one_query(django_assert_num_queries, kes_rates):
@@ -74,7 +76,7 @@ def test_totals_across_currencies_and_dates_in_one_query(django_assert_num_queri
         (D("5"), "USD", datetime.date(2027, 4, 1)),  # 5.00
     ]
     with django_assert_num_queries(1):
-        total = usd_total(items)
+        total = usd_total(items, rates=exchange_rates({currency for _, currency, _ in items}))
     assert total.total == D("33.00")
     assert total.complete
 
@@ -85,7 +87,8 @@ def test_totals_report_what_they_could_not_convert(kes_rates):
             (D("1000"), "KES", MAR),
             (D("10"), "NPR", MAR),
             (D("1000"), "KES", datetime.date(2026, 5, 1)),
-        ]
+        ],
+        rates=exchange_rates(),
     )
     assert total.total == D("8.00")
     assert total.missing == [("NPR", MAR), ("KES", datetime.date(2026, 5, 1))]
@@ -93,7 +96,7 @@ def test_totals_report_what_they_could_not_convert(kes_rates):
 
 
 def test_a_loaded_rate_table_converts_without_queries(django_assert_num_queries, kes_rates):
-    rates = RateTable.load(["KES"])
+    rates = exchange_rates(["KES"])
     with django_assert_num_queries(0):
         assert to_usd(D("500"), "KES", MAR, rates=rates) == D("4.00")
 
