@@ -73,7 +73,7 @@ def program_create(
     """Create a program with its six considerations, its checklists and its first program head.
 
     `fields` are the program's own fields (see PROGRAM_EDITABLE_FIELDS)."""
-    program = Program(**{name: fields[name] for name in fields if name in PROGRAM_EDITABLE_FIELDS})
+    program = Program(**checked_fields(fields, PROGRAM_EDITABLE_FIELDS))
     program.full_clean()
     program.save()
     _partners_set(program=program, partners=partners)

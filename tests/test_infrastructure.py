@@ -39,3 +39,26 @@ def test_a_real_celery_worker_on_redis_answers_a_task():
         output = stop_process(worker)
     assert answer == "pong", output
     assert "config.ping" in output
+
+
+def test_the_embedded_broker_keeps_all_its_folders_under_var():
+    """`make run`'s filesystem transport, broadcast (pidbox) messages included, writes only under
+    var/broker/, never a `control/` folder in the working directory."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "REDIS_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    options = json.loads(out.strip().splitlines()[-1])
+    folders = [options[k] for k in ("data_folder_in", "processed_folder", "control_folder")]
+    assert all(Path(folder).is_relative_to(root / "var" / "broker") for folder in folders)

@@ -126,3 +126,16 @@ def test_consideration_update_validates_choices():
     )
     consideration.refresh_from_db()
     assert consideration.status == "addressed"
+
+
+def test_program_create_refuses_fields_it_does_not_edit():
+    with pytest.raises(TypeError, match="not editable here: archived_at"):
+        services.program_create(
+            head=UserFactory(),
+            name="Kisumu CHV",
+            slug="kisumu-chv",
+            program_type="accompanied",
+            country="KE",
+            currency="KES",
+            archived_at=None,
+        )
