@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from chtprograms.models import (
     Consideration,
@@ -14,6 +13,7 @@ from chtprograms.models import (
     Program,
     ProgramPartner,
 )
+from core.selectors import get_or_404
 from personas.models import Membership
 from personas.selectors import programs_visible_to
 
@@ -88,14 +88,8 @@ def my_programs(*, user) -> QuerySet[Program]:
 
 def program_get(*, user, slug: str) -> Program:
     """The program if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
-    try:
-        return (
-            programs_visible_to(user)
-            .select_related("lead_organization", "lifecycle")
-            .get(slug=slug)
-        )
-    except Program.DoesNotExist:
-        raise Http404("No such program.") from None
+    programs = programs_visible_to(user).select_related("lead_organization", "lifecycle")
+    return get_or_404(programs, "No such program.", slug=slug)
 
 
 def program_partners(*, program: Program):
@@ -114,19 +108,12 @@ def consideration_list(*, program: Program) -> QuerySet[Consideration]:
 
 
 def consideration_get(*, program: Program, area: str) -> Consideration:
-    try:
-        return consideration_list(program=program).get(area=area)
-    except Consideration.DoesNotExist:
-        raise Http404("No such consideration.") from None
+    return get_or_404(consideration_list(program=program), "No such consideration.", area=area)
 
 
 def consideration_item_get(*, program: Program, pk: int) -> ConsiderationItem:
-    try:
-        return ConsiderationItem.objects.select_related("consideration").get(
-            pk=pk, consideration__program=program
-        )
-    except ConsiderationItem.DoesNotExist:
-        raise Http404("No such checklist item.") from None
+    items = ConsiderationItem.objects.select_related("consideration")
+    return get_or_404(items, "No such checklist item.", pk=pk, consideration__program=program)
 
 
 def health_history(*, program: Program, limit: int = 10):

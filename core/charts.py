@@ -406,7 +406,7 @@ def percent_label(value: Number | None) -> str:
     return "—" if value is None else f"{format_amount(Decimal(str(value)))}%"
 
 
-def days_label(value: Number | None) -> str:
+def days_short(value: Number | None) -> str:
     if value is None:
         return "—"
     return _("%(days)s d") % {"days": format_amount(Decimal(str(value)).quantize(Decimal(1)))}

@@ -23,7 +23,8 @@ from core.charts import (
     truncate_label,
 )
 
-#: The stage colours of static/css/app.css (Okabe–Ito), used everywhere a stage is drawn.
+#: The one stage palette (Okabe–Ito, colour-blind safe), used everywhere a stage is drawn. The
+#: `--stage-*` variables of static/css/app.css repeat it for the pages; a test keeps them equal.
 STAGE_COLOURS = {
     "initiation": "#E69F00",
     "planning": "#56B4E9",
@@ -34,6 +35,9 @@ STAGE_COLOURS = {
     "support": "#CC79A7",
     "closeout": "#666666",
 }
+#: The states that are not stages (grey-ish), and the stages that need white text on their colour.
+STATE_COLOURS = {"on_hold": "#6C4F00", "closed": "#1E5B34", "cancelled": "#6C757D"}
+WHITE_TEXT = frozenset({"hosting", "closeout", "on_hold", "closed", "cancelled"})
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chtprograms.models import Program, ProgramType
+from core.selectors import get_or_404
 from lifecycle import gates
 from lifecycle.models import (
     EthicsApproval,
@@ -73,10 +74,8 @@ def stage_activities(*, program: Program, stage: str) -> QuerySet[StageActivity]
 
 
 def activity_get(*, program: Program, pk: int) -> StageActivity:
-    try:
-        return program.stage_activities.select_related("assignee", "completed_by").get(pk=pk)
-    except StageActivity.DoesNotExist:
-        raise Http404("No such activity.") from None
+    activities = program.stage_activities.select_related("assignee", "completed_by")
+    return get_or_404(activities, "No such activity.", pk=pk)
 
 
 def ethics_approval_get(*, program: Program) -> EthicsApproval | None:

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chtprograms.models import Program
+from core.selectors import get_or_404
 
 from .models import Membership, PersonaRole, Profile
 from .rules import is_portfolio_reviewer, is_site_staff
@@ -44,7 +45,8 @@ def team_by_role(*, program: Program) -> list[tuple[str, list[Membership]]]:
 
 
 def membership_get(*, program: Program, pk: int) -> Membership:
-    return Membership.objects.current().select_related("user").get(program=program, pk=pk)
+    memberships = Membership.objects.current().select_related("user")
+    return get_or_404(memberships, "No such team member.", program=program, pk=pk)
 
 
 def muteable_programs(*, user, profile) -> QuerySet[Program]:

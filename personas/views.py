@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,13 +18,6 @@ from . import selectors, services
 from .forms import LanguageForm, MembershipAddForm, MembershipRoleForm, ProfileForm
 from .models import Membership
 from .preferences import remember_preferences
-
-
-def _membership_or_404(program, pk):
-    try:
-        return selectors.membership_get(program=program, pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404("No such team member.") from None
 
 
 @login_required
@@ -65,7 +57,7 @@ def team(request, slug):
 @login_required
 def membership_edit(request, slug, pk):
     program = program_for(request, slug, "personas.manage_team")
-    membership = _membership_or_404(program, pk)
+    membership = selectors.membership_get(program=program, pk=pk)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +78,7 @@ def membership_edit(request, slug, pk):
 @login_required
 def membership_remove(request, slug, pk):
     program = program_for(request, slug, "personas.manage_team")
-    membership = _membership_or_404(program, pk)
+    membership = selectors.membership_get(program=program, pk=pk)
     error = None
     if request.method == "POST":
         try:

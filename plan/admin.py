@@ -8,9 +8,8 @@ the site administrators' own: saved through `exchange_rate_set`."""
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from plan.budget.services import exchange_rate_set
-
 from plan.budget.models import BudgetLine, ExchangeRate, Expenditure
+from plan.budget.services import exchange_rate_set
 from plan.chw_support.models import CHWSupport
 from plan.hosting.models import HostingEstimate, HostingInstance
 from plan.indicators.models import Indicator, Measurement

@@ -13,7 +13,7 @@ from core.charts import (
     PALETTE,
     Series,
     bar_chart,
-    days_label,
+    days_short,
     percent_label,
     stacked_bar_chart,
 )
@@ -76,8 +76,8 @@ def stage_duration_chart(*, rows: Sequence, link: Callable[[str], str]) -> SafeS
         )
         % {
             "summary": "; ".join(
-                f"{row.label}: {planned.lower()} {days_label(row.planned_median)}, "
-                f"{actual.lower()} {days_label(row.actual_median)}"
+                f"{row.label}: {planned.lower()} {days_short(row.planned_median)}, "
+                f"{actual.lower()} {days_short(row.actual_median)}"
                 for row in rows
             )
         },
@@ -86,7 +86,7 @@ def stage_duration_chart(*, rows: Sequence, link: Callable[[str], str]) -> SafeS
             Series(planned, [row.planned_median for row in rows], PALETTE[5]),
             Series(actual, [row.actual_median for row in rows], PALETTE[3]),
         ],
-        value_format=days_label,
+        value_format=days_short,
         links=[link(row.stage) for row in rows],
         chart_id="portfolio-duration-chart",
     )

@@ -16,29 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from core.labels import due_label
 from personas.models import DigestFrequency
 from reminders.models import Notification, NotificationKind
-
-
-def relative_date(day: datetime.date | None, today: datetime.date) -> str:
-    """'12 Mar 2027 (in 5 days)', '12 Mar 2027 (due today)', '12 Mar 2027 (3 days overdue)'."""
-    if day is None:
-        return _("no due date")
-    shown = date_format(day, "j M Y")
-    days = (day - today).days
-    if days > 0:
-        return ngettext("%(date)s (in %(n)d day)", "%(date)s (in %(n)d days)", days) % {
-            "date": shown,
-            "n": days,
-        }
-    if days == 0:
-        return _("%(date)s (due today)") % {"date": shown}
-    return ngettext("%(date)s (%(n)d day overdue)", "%(date)s (%(n)d days overdue)", -days) % {
-        "date": shown,
-        "n": -days,
-    }
 
 
 def notification_text(notification: Notification, today: datetime.date) -> str:
@@ -49,12 +30,12 @@ def notification_text(notification: Notification, today: datetime.date) -> str:
     if kind in (NotificationKind.ACTIVITY_DUE, NotificationKind.ACTIVITY_OVERDUE):
         return _("“%(activity)s” is due %(due)s") % {
             "activity": subject,
-            "due": relative_date(due, today),
+            "due": due_label(due, today),
         }
     if kind == NotificationKind.STAGE_OVERDUE:
         return _("The %(stage)s stage was planned to end %(due)s") % {
             "stage": subject,
-            "due": relative_date(due, today),
+            "due": due_label(due, today),
         }
     if kind == NotificationKind.GATE_WAITING:
         return _("The %(stage)s gate is waiting for your decision") % {"stage": subject}
@@ -67,7 +48,7 @@ def notification_text(notification: Notification, today: datetime.date) -> str:
         return _("%(document)s expires today") % {"document": subject}
     return _("%(document)s expires on %(due)s") % {
         "document": subject,
-        "due": relative_date(due, today),
+        "due": due_label(due, today),
     }
 
 

@@ -1,8 +1,8 @@
 """Notification reads."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from core.selectors import get_or_404
 from reminders.models import Notification
 
 
@@ -20,7 +20,4 @@ def notification_list(*, user) -> QuerySet[Notification]:
 
 
 def notification_get(*, user, pk: int) -> Notification:
-    try:
-        return Notification.objects.get(person=user, pk=pk)
-    except Notification.DoesNotExist:
-        raise Http404("No such notification.") from None
+    return get_or_404(Notification.objects, "No such notification.", person=user, pk=pk)

@@ -28,10 +28,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from chtprograms import selectors as program_selectors
 from chtprograms.models import Program
+from core.labels import slippage_label
 from lifecycle import charts as lifecycle_charts
 from lifecycle import selectors as lifecycle_selectors
 from lifecycle.stages import WORK_STAGES, Stage
@@ -193,11 +194,7 @@ def _slippage_note(row) -> str:
         return _("in progress")
     if row.slippage is None:
         return ""
-    if row.slippage > 0:
-        return ngettext("%(n)d day late", "%(n)d days late", row.slippage) % {"n": row.slippage}
-    if row.slippage < 0:
-        return ngettext("%(n)d day early", "%(n)d days early", -row.slippage) % {"n": -row.slippage}
-    return _("on time")
+    return slippage_label(row.slippage)
 
 
 def report_content(
@@ -287,9 +284,7 @@ def report_content(
         if budget.by_category
         else "",
         "indicators": indicators,
-        "indicators_on_track": sum(
-            1 for item in indicators if item.status == indicators_selectors.IndicatorStatus.ON_TRACK
-        ),
+        "indicators_on_track": indicators_selectors.count_on_track(indicators),
         "indicator_charts": indicator_charts,
         "indicator_charts_left_out": max(
             sum(1 for item in indicators if item.indicator.has_baseline) - len(charted), 0

@@ -2,9 +2,8 @@
 
 from collections import defaultdict
 
-from django.http import Http404
-
 from chtprograms.models import Program
+from core.selectors import get_or_404
 from reports.models import CloseoutReport
 
 
@@ -22,12 +21,8 @@ def report_list(*, program: Program) -> list:
 
 
 def report_get(*, program: Program, version: int):
-    try:
-        return CloseoutReport.objects.select_related("program").get(
-            program=program, version=version
-        )
-    except CloseoutReport.DoesNotExist:
-        raise Http404("No such report.") from None
+    reports = CloseoutReport.objects.select_related("program")
+    return get_or_404(reports, "No such report.", program=program, version=version)
 
 
 def report_versions(*, program: Program) -> list[tuple[int, str]]:

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from reports.models import ReportStatus
+
 REPORT_RETRY_DELAYS = (30, 120, 600)
 
 
@@ -32,7 +34,7 @@ def render_closeout_report(self, report_id: int) -> str:
         raise self.retry(exc=error, countdown=REPORT_RETRY_DELAYS[self.request.retries]) from error
     if report is None:
         return "gone"
-    if report.status == "ready" and report.emailed_at is None:
+    if report.status == ReportStatus.READY and report.emailed_at is None:
         report_services.enqueue_email(report.pk)
     return report.status
 

@@ -81,10 +81,15 @@ def indicator_progress_list(
     ]
 
 
+def count_on_track(progress) -> int:
+    """How many of these indicators are on track: the one place that counts them."""
+    return sum(item.status == IndicatorStatus.ON_TRACK for item in progress)
+
+
 def indicators_on_track(*, program: Program) -> tuple[int, int]:
     """(on track, total) over the program's indicators."""
     progress = indicator_progress_list(program=program)
-    return sum(item.status == IndicatorStatus.ON_TRACK for item in progress), len(progress)
+    return count_on_track(progress), len(progress)
 
 
 @dataclass(frozen=True)

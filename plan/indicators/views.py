@@ -32,9 +32,11 @@ def indicators(request, slug):
         {
             "program": program,
             "cards": cards,
-            "on_track": sum(item.status == "on_track" for item in progress),
+            "on_track": selectors.count_on_track(progress),
             "total": len(progress),
-            "missing_baseline": sum(item.status == "no_baseline" for item in progress),
+            "missing_baseline": sum(
+                item.status == selectors.IndicatorStatus.NO_BASELINE for item in progress
+            ),
             "can_change": can_change(request, program),
         },
     )

@@ -15,6 +15,8 @@ class Level(models.TextChoices):
 
 
 LEVEL_SCORE = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+#: A risk is serious from this likelihood × impact on (high × medium, or worse).
+SERIOUS_RISK_SCORE = 6
 
 
 class Risk(models.Model):
@@ -55,6 +57,11 @@ class Risk(models.Model):
     def score(self) -> int:
         """Likelihood × impact, from 1 (low × low) to 9 (high × high)."""
         return LEVEL_SCORE.get(self.likelihood, 0) * LEVEL_SCORE.get(self.impact, 0)
+
+    @property
+    def is_serious_and_open(self) -> bool:
+        """The one rule for "serious risk open": not closed, likelihood × impact high enough."""
+        return self.status != self.Status.CLOSED and self.score >= SERIOUS_RISK_SCORE
 
 
 class Lesson(models.Model):

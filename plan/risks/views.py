@@ -10,7 +10,7 @@ from chtprograms.views import _team_users
 from core.views import record_delete_page, record_form_page
 from plan.risks import selectors, services
 from plan.risks.forms import LessonForm, RiskForm, ScalingDecisionForm
-from plan.risks.models import Lesson, Risk, ScalingDecision
+from plan.risks.models import SERIOUS_RISK_SCORE, Lesson, Risk, ScalingDecision
 from plan.views import CHANGE, can_change, plan_url
 
 
@@ -24,9 +24,8 @@ def risks(request, slug):
         {
             "program": program,
             "risks": risk_list,
-            "open_high": sum(
-                1 for risk in risk_list if risk.status != Risk.Status.CLOSED and risk.score >= 6
-            ),
+            "open_high": sum(risk.is_serious_and_open for risk in risk_list),
+            "serious_score": SERIOUS_RISK_SCORE,
             "lessons": selectors.lesson_list(program=program),
             "decision": selectors.scaling_decision_get(program=program),
             "can_change": can_change(request, program),

@@ -96,3 +96,21 @@ def test_hold_remembers_the_stage_and_the_rail_stage(program, head):
     assert stored.stage == Stage.ON_HOLD
     assert stored.held_from == Stage.INITIATION
     assert stored.last_stage == Stage.INITIATION
+
+
+def test_the_pages_stage_colours_are_the_one_python_palette():
+    """static/css/app.css repeats lifecycle.charts.STAGE_COLOURS for the pages: the same
+    colour for each stage, in rails and badges as in charts and the PDF."""
+    import re
+    from pathlib import Path
+
+    from lifecycle.charts import STAGE_COLOURS
+    from lifecycle.stages import WORK_STAGES
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
+    declared = {
+        name: colour.upper()
+        for name, colour in re.findall(r"--stage-([a-z_]+):\s*(#[0-9a-fA-F]{6})", css)
+    }
+    assert set(STAGE_COLOURS) == set(WORK_STAGES)
+    assert declared == {stage: colour.upper() for stage, colour in STAGE_COLOURS.items()}
