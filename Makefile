@@ -30,7 +30,7 @@ run: install messages
 	else \
 		$(BIN)/python manage.py seed_demo && touch var/.demo-seeded; \
 	fi
-	@echo "Starting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three."
+	@echo "Starting web (http://127.0.0.1:8000), the two workers and beat. Ctrl-C stops them all."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start
 
 test: install-dev messages

@@ -55,21 +55,11 @@ def _rendering_stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
-def _enqueue_options() -> dict:
-    queue = settings.CLOSEOUT_REPORT_QUEUE
-    return {"queue": queue} if queue else {}
-
-
 def enqueue_render(report_id: int) -> None:
+    """Queue the render (Celery routes it to the reports' queue, config.celery_app)."""
     from reports.tasks import render_closeout_report
 
-    render_closeout_report.apply_async(args=[report_id], **_enqueue_options())
-
-
-def enqueue_email(report_id: int) -> None:
-    from reports.tasks import email_closeout_report
-
-    email_closeout_report.apply_async(args=[report_id], **_enqueue_options())
+    render_closeout_report.delay(report_id)
 
 
 # --- request ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def render_closeout_report(self, report_id: int) -> str:
     if report is None:
         return "gone"
     if report.status == ReportStatus.READY and report.emailed_at is None:
-        report_services.enqueue_email(report.pk)
+        email_closeout_report.delay(report.pk)
     return report.status
 
 

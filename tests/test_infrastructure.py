@@ -62,3 +62,14 @@ def test_the_embedded_broker_keeps_all_its_folders_under_var():
     options = json.loads(out.strip().splitlines()[-1])
     folders = [options[k] for k in ("data_folder_in", "processed_folder", "control_folder")]
     assert all(Path(folder).is_relative_to(root / "var" / "broker") for folder in folders)
+
+
+def test_closeout_reports_have_a_queue_of_their_own_and_digests_stay_on_the_default(settings):
+    from config.celery_app import app
+
+    settings.CLOSEOUT_REPORT_QUEUE = "reports"
+    router = app.amqp.router
+    for task in ("reports.render_closeout_report", "reports.email_closeout_report"):
+        assert router.route({}, task)["queue"].name == "reports"
+    for task in ("reminders.send_due_digests", "reminders.send_digest"):
+        assert router.route({}, task)["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE

@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # Tests start a worker on a queue of their own; the tasks it enqueues must stay on that queue.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_TASK_ROUTES = ("config.celery_app.route_task",)
 # With acks_late, a worker that loses the broker stops what it runs (redelivered, not doubled).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
@@ -221,11 +222,11 @@ PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 # Closeout report: how long one PDF may take to render (below the worker's soft time limit);
-# the Celery queue its tasks are sent to (empty: the default queue).
+# the Celery queue its tasks are sent to (`config.celery_app.route_task`; empty: the default).
 CLOSEOUT_REPORT_TIME_LIMIT = env.float(
     "CLOSEOUT_REPORT_TIME_LIMIT", default=max(CELERY_TASK_SOFT_TIME_LIMIT - 30, 30)
 )
-CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default="")
+CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default="reports")
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A worker started by a test consumes one queue of its own: the reports go there too.
+CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)  # noqa: F405
