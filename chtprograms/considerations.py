@@ -1,4 +1,5 @@
-"""The six consideration areas of a CHT program and their default checklists (DOMAIN.md)."""
+"""The six consideration areas of a CHT program and their default checklists (from the CHT
+documentation's "Running CHT programs")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """The program record: organizations, programs, partners, health notes and considerations.
 
-These models reference no other app of the project (DESIGN.md: the one-way chain)."""
+These models reference no other app of the project (docs/architecture.md: the one-way chain)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

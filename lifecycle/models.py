@@ -1,7 +1,8 @@
 """The lifecycle of a program: its stage (a state machine), activities, stage plan, gate reviews
 and the history of its transitions.
 
-These models may point at `chtprograms` and `personas` models (DESIGN.md: the one-way chain).
+These models may point at `chtprograms` and `personas` models (the one-way chain of
+docs/architecture.md).
 Transition methods change fields in memory only; `lifecycle.services` saves, writes the history
 and enqueues follow-ups."""
 

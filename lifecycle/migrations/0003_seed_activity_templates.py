@@ -1,4 +1,4 @@
-"""The default activities of each stage (seed text and DOMAIN.md), as editable templates."""
+"""The default activities of each stage (from the CHT documentation's "Running CHT programs"), as editable templates."""
 
 from django.db import migrations
 

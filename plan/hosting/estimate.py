@@ -1,4 +1,4 @@
-"""The CHT documentation's hosting cost estimate, as a pure function (see DOMAIN.md).
+"""The CHT documentation's hosting cost estimate, as a pure function.
 
     places        = population × 0.36 (rounded up: a place is whole)
     contacts      = users + population + places

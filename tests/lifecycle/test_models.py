@@ -33,7 +33,7 @@ def test_refresh_from_db_still_works_on_the_protected_field(program):
 
 
 def test_the_transition_graph(program):
-    """Every edge of the state machine, as DESIGN.md draws it."""
+    """Every edge of the state machine, as docs/lifecycle.md draws it."""
     edges = {
         (transition.name, transition.source, target)
         for transition in program.lifecycle.get_all_stage_transitions()

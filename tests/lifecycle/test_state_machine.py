@@ -53,7 +53,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     # --- helpers ------------------------------------------------------------------------------
 
     def attempt(self, who: str, action, *, allowed: bool | None) -> bool:
-        """Run a decision. `allowed`: what the rules of DESIGN.md say (None: up to the gate)."""
+        """Run a decision. `allowed`: what docs/lifecycle.md says (None: up to the gate)."""
         before = self.lifecycle.stage
         try:
             action(self.users[who])

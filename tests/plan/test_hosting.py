@@ -1,4 +1,4 @@
-"""`estimate_hosting` against examples worked out by hand from the formula in DOMAIN.md."""
+"""`estimate_hosting` against examples worked out by hand from the CHT documentation's formula."""
 
 from decimal import Decimal
 
