@@ -4,7 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin
-from plan.hosting.estimate import DEFAULT_OVERPROVISIONING
+from plan.hosting.estimate import (
+    DEFAULT_OVERPROVISIONING,
+    DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
+    DEFAULT_USERS_PER_CPU,
+)
 from plan.hosting.models import HostingInstance
 from plan.hosting.services import HOSTING_INSTANCE_FIELDS
 
@@ -34,8 +38,37 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
         min_value=1,
         max_value=50,
         initial=DEFAULT_OVERPROVISIONING,
-        help_text=_("Headroom on the database disk: 5 means five times the estimated size."),
+        help_text=_(
+            "Headroom on the database disk: 5 adds five times the database's size for growth."
+        ),
     )
+    reports_per_workflow_year = forms.IntegerField(
+        label=_("Reports per workflow and year"),
+        min_value=0,
+        max_value=1000,
+        initial=DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
+        required=False,
+        help_text=_("Reports each person gets per workflow per year (the calculator uses 1)."),
+    )
+    users_per_cpu = forms.IntegerField(
+        label=_("Users per CPU"),
+        min_value=1,
+        max_value=10_000,
+        initial=DEFAULT_USERS_PER_CPU,
+        required=False,
+        help_text=_("How many users one CPU serves (the calculator uses 288)."),
+    )
+
+    def clean(self):
+        # The advanced inputs may be left empty (or out of an older link): the calculator's own.
+        data = super().clean()
+        for name, default in (
+            ("reports_per_workflow_year", DEFAULT_REPORTS_PER_WORKFLOW_YEAR),
+            ("users_per_cpu", DEFAULT_USERS_PER_CPU),
+        ):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = default
+        return data
 
 
 class HostingInstanceForm(StyledFormMixin, forms.ModelForm):

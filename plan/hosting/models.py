@@ -22,11 +22,22 @@ class HostingEstimate(models.Model):
     overprovisioning = models.PositiveIntegerField(
         _("over-provisioning"), validators=[MinValueValidator(1)]
     )
+    reports_per_workflow_year = models.PositiveIntegerField(
+        _("reports per workflow and year"), default=1
+    )
+    users_per_cpu = models.PositiveIntegerField(
+        _("users per CPU"), default=288, validators=[MinValueValidator(1)]
+    )
     documents = models.PositiveBigIntegerField(_("documents"))
     disk_gb = models.DecimalField(_("disk (GB)"), max_digits=14, decimal_places=2)
     cpus = models.PositiveIntegerField(_("CPUs"))
     ram_gb = models.PositiveIntegerField(_("RAM (GB)"))
     monthly_usd = models.DecimalField(_("monthly cost (USD)"), max_digits=14, decimal_places=2)
+    #: Each year of the deployment at that year's size, added up (null: saved before June 2026's
+    #: calculator, whose total was the monthly cost × 12 × years).
+    deployment_usd = models.DecimalField(
+        _("cost over the deployment (USD)"), max_digits=14, decimal_places=2, null=True
+    )
     budget_line = models.ForeignKey(
         BudgetLine,
         verbose_name=_("budget line"),
@@ -51,6 +62,9 @@ class HostingEstimate(models.Model):
 
     @property
     def total_usd(self) -> Decimal:
+        """What the deployment costs over its years (what "add to budget" adds)."""
+        if self.deployment_usd is not None:
+            return self.deployment_usd
         return self.monthly_usd * 12 * self.years
 
 

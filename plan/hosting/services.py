@@ -33,6 +33,8 @@ def hosting_estimate_save(
     workflows: int,
     years: int,
     overprovisioning: int,
+    reports_per_workflow_year: int = 1,
+    users_per_cpu: int = 288,
 ) -> HostingEstimate:
     result = estimate_hosting(
         users=users,
@@ -40,6 +42,8 @@ def hosting_estimate_save(
         workflows=workflows,
         years=years,
         overprovisioning=overprovisioning,
+        reports_per_workflow_year=reports_per_workflow_year,
+        users_per_cpu=users_per_cpu,
     )
     return create_validated(
         HostingEstimate(
@@ -50,11 +54,14 @@ def hosting_estimate_save(
             workflows=workflows,
             years=years,
             overprovisioning=overprovisioning,
+            reports_per_workflow_year=reports_per_workflow_year,
+            users_per_cpu=users_per_cpu,
             documents=result.documents,
             disk_gb=result.disk_gb,
             cpus=result.cpus,
             ram_gb=result.ram_gb,
             monthly_usd=result.monthly_usd,
+            deployment_usd=result.deployment_usd,
         )
     )
 
@@ -63,7 +70,8 @@ def hosting_estimate_save(
 def hosting_estimate_add_to_budget(
     *, estimate: HostingEstimate, on: datetime.date | None = None
 ) -> BudgetLine:
-    """Add the estimate's whole cost (monthly × 12 × years) as a hosting budget line, converted
+    """Add the estimate's cost over the deployment (each year at that year's size) as a hosting
+    budget line, converted
     to the program's currency at the rate in force on `on` (today by default), in whole units."""
     estimate = (
         HostingEstimate.objects.select_for_update().select_related("program").get(pk=estimate.pk)
@@ -96,8 +104,8 @@ def hosting_estimate_add_to_budget(
         % {"users": estimate.users, "population": estimate.population, "years": estimate.years},
         forecast_amount=amount,
         note=_(
-            "From the hosting estimate of %(date)s: USD %(monthly)s per month for %(years)s "
-            "year(s) = USD %(total)s, converted at the rate of %(on)s."
+            "From the hosting estimate of %(date)s: USD %(total)s over %(years)s year(s) (USD "
+            "%(monthly)s per month in the final year), converted at the rate of %(on)s."
         )
         % {
             "date": date_format(timezone.localtime(estimate.created_at).date()),

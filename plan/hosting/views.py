@@ -17,7 +17,16 @@ from plan.budget.selectors import exchange_rates
 from plan.chw_support import selectors as chw_support_selectors
 from plan.hosting import selectors as hosting_selectors
 from plan.hosting import services
-from plan.hosting.estimate import DEFAULT_OVERPROVISIONING, NOT_INCLUDED, estimate_hosting
+from plan.hosting.estimate import (
+    CALCULATOR_VERSION,
+    DEFAULT_OVERPROVISIONING,
+    DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
+    DEFAULT_USERS_PER_CPU,
+    NOT_INCLUDED,
+    PRODUCTION_FLOORS,
+    UPGRADE_SPACE_FACTOR,
+    estimate_hosting,
+)
 from plan.hosting.forms import HostingEstimateForm, HostingInstanceForm
 from plan.hosting.models import HostingInstance
 from plan.views import CHANGE, can_change, plan_url
@@ -34,6 +43,8 @@ def _hosting_initial(program) -> dict:
         "workflows": 3,
         "years": max(1, -(-days // 365)),
         "overprovisioning": DEFAULT_OVERPROVISIONING,
+        "reports_per_workflow_year": DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
+        "users_per_cpu": DEFAULT_USERS_PER_CPU,
     }
 
 
@@ -69,10 +80,13 @@ def hosting_estimate(request, slug):
         "monthly_local": from_usd(estimate.monthly_usd, program.currency, today, rates=rates)
         if estimate
         else None,
-        "total_local": from_usd(estimate.total_usd, program.currency, today, rates=rates)
+        "total_local": from_usd(estimate.deployment_usd, program.currency, today, rates=rates)
         if estimate
         else None,
         "not_included": NOT_INCLUDED,
+        "floors": PRODUCTION_FLOORS,
+        "calculator_version": CALCULATOR_VERSION,
+        "upgrade_factor": UPGRADE_SPACE_FACTOR,
     }
     if request.htmx and request.method == "GET":
         return render(request, "plan/partials/_hosting_estimate_result.html", context, status=200)

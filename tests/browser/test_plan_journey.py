@@ -135,13 +135,20 @@ def test_budget_spending_indicator_and_hosting_estimate(live_server, browser, sc
     # The hosting estimate updates as the inputs change, then goes into the budget.
     tabs.get_by_role("link", name="Budget").click()
     page.get_by_role("link", name="Hosting estimate").click()
-    page.get_by_label("Users").fill("300")
+    page.locator("#id_users").fill("300")
     page.get_by_label("Population served").fill("10000")
     page.get_by_label("Workflows").fill("3")
     page.get_by_label("Deployment years").fill("2")
     expect(page.locator("[data-figure='cpus']")).to_have_text("2")  # ceil(300 / 288)
-    # 73,900 documents: (73,900 / 186,089 × 5 + 50) GB × 0.08 = 4.16, plus 2 × 20.85 = 45.86
-    expect(page.locator("[data-figure='monthly']")).to_have_text("USD 45.86")
+    # 73,900 documents: 1 GB of database, 1 + 5 + 50 = 56 GB × 0.96 = 53.76 a year, plus
+    # 2 CPUs × 20.85 × 12 = 500.40: 554.16 a year, 46.18 a month
+    expect(page.locator("[data-figure='monthly']")).to_have_text("USD 46.18")
+    expect(page.locator("[data-warning='floor']")).to_be_visible()  # under 4 CPUs, 8 GB, 100 GB
+    # The advanced inputs: 100 users per CPU makes it 3 CPUs: (53.76 + 750.60) / 12 = 67.03.
+    page.get_by_text("Advanced").click()
+    page.get_by_label("Users per CPU").fill("100")
+    expect(page.locator("[data-figure='cpus']")).to_have_text("3")
+    expect(page.locator("[data-figure='monthly']")).to_have_text("USD 67.03")
     page.screenshot(path=screenshot_dir / "plan-5-hosting-estimate.png", full_page=True)
     page.get_by_role("button", name="Save this estimate").click()
     expect(page.get_by_text("Estimate saved.")).to_be_visible()

@@ -111,14 +111,15 @@ def save_estimate(program):
 
 def test_a_saved_estimate_keeps_its_inputs_and_results(program):
     estimate = save_estimate(program)
+    # The June 2026 calculator, worked by hand in tests/plan/test_hosting.py::test_a_small_program
     assert (estimate.documents, estimate.disk_gb, estimate.cpus, estimate.ram_gb) == (
         73_700,
-        Decimal("51.98"),
+        Decimal("56"),
         1,
         2,
     )
-    assert estimate.monthly_usd == Decimal("25.01")
-    assert estimate.total_usd == Decimal("600.24")
+    assert estimate.monthly_usd == Decimal("25.33")
+    assert estimate.total_usd == Decimal("607.92")  # 2 years × 303.96
     assert hosting_selectors.hosting_estimate_latest(program=program) == estimate
 
 
@@ -134,8 +135,9 @@ def test_adding_an_estimate_to_the_budget_converts_it_at_todays_rate(program):
         estimate=estimate, on=datetime.date(2027, 6, 1)
     )
     assert (line.category, line.stage) == ("hosting", "hosting")
-    assert line.forecast_amount == Decimal("78031")  # 600.24 × 130 = 78,031.20
-    assert "USD 25.01 per month" in line.note
+    assert line.forecast_amount == Decimal("79030")  # 607.92 × 130 = 79,029.60
+    assert "USD 607.92 over 2 year(s)" in line.note
+    assert "USD 25.33 per month in the final year" in line.note
     estimate.refresh_from_db()
     assert estimate.budget_line == line
     with pytest.raises(ValidationError, match="already in the budget"):
@@ -155,4 +157,4 @@ def test_an_estimate_without_an_exchange_rate_is_not_added(program):
 def test_a_dollar_program_needs_no_rate():
     program = ProgramFactory(currency="USD")
     line = hosting_services.hosting_estimate_add_to_budget(estimate=save_estimate(program))
-    assert line.forecast_amount == Decimal("600")  # 600.24, in whole dollars
+    assert line.forecast_amount == Decimal("608")  # 607.92, in whole dollars
