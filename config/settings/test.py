@@ -22,3 +22,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Other features' tests sign staff in with force_login, without an authenticator app;
+# tests/accounts/ turn the requirement on where they test it.
+STAFF_MFA_REQUIRED = False
