@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -13,6 +17,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         """Local accounts are created by site administrators, not by visitors."""
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Changing sign-in settings (e.g. turning on two-factor authentication) asks to prove
+        who you are again, unless you signed in within the last few minutes: a staff member
+        sent to set up their authenticator right after logging in is not asked for the
+        password they just typed. Someone who only signs in through their organization, with
+        no password or authenticator here to confirm, relies on that recent sign-in alone."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return True
+        records = get_authentication_records(request, user)
+        if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return user.has_usable_password() or is_mfa_enabled(user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
