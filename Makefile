@@ -18,9 +18,10 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
 install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
-# Compiled translations (locale/*/LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
+# Compiled translations (locale/ and accounts/locale/: */LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
 messages: install
 	$(BIN)/pybabel compile -d locale -D django
+	$(BIN)/pybabel compile -q -d accounts/locale -D django
 
 run: install messages
 	mkdir -p var/mail var/broker
