@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
-.PHONY: install install-dev messages run test lint format clean
+.PHONY: install install-dev messages oidc-provider run test lint format clean
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,10 @@ $(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
 install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
-# Compiled translations (locale/*/LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
+# Compiled translations (locale/ and accounts/locale/: */LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
 messages: install
 	$(BIN)/pybabel compile -d locale -D django
+	$(BIN)/pybabel compile -q -d accounts/locale -D django
 
 run: install messages
 	mkdir -p var/mail var/broker
@@ -33,7 +34,18 @@ run: install messages
 	@echo "Starting web (http://127.0.0.1:8000), the two workers and beat. Ctrl-C stops them all."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start
 
-test: install-dev messages
+# The test OpenID Connect provider (tests/oidc_provider/, npm `oidc-provider`): installed when
+# npm is there; without it the sign-in tests through a provider are skipped, saying why.
+oidc-provider:
+	@if [ tests/oidc_provider/node_modules/.package-lock.json -nt tests/oidc_provider/package-lock.json ]; then \
+		true; \
+	elif command -v npm >/dev/null 2>&1; then \
+		cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the OpenID Connect sign-in tests will be skipped"; \
+	fi
+
+test: install-dev messages oidc-provider
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -1,17 +1,18 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from accounts.views import admin_login
 
 from .views import healthz
 
 admin.site.site_header = _("CHT Programs administration")
 admin.site.site_title = _("CHT Programs")
+admin.site.login = admin_login  # the admin signs in through the site's pages (accounts/)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("chtprograms.urls")),

@@ -7,8 +7,8 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 #: Folders of templates/ that are not an app's: the site's frame, shared fragments, e-mails,
-#: the sign-in pages.
-SHARED = {"partials", "emails", "registration"}
+#: the sign-in pages, and django-allauth's own templates drawn in the site's frame.
+SHARED = {"partials", "emails", "registration", "account", "allauth", "mfa", "socialaccount"}
 
 
 def test_every_template_folder_is_an_app_or_a_shared_one():

@@ -68,8 +68,8 @@ def test_login_locks_out_after_repeated_failures(client):
     UserFactory(username="amina")
     url = reverse("login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(url, {"username": "amina", "password": "wrong"})
-    response = client.post(url, {"username": "amina", "password": "correct-horse-battery"})
+        client.post(url, {"login": "amina", "password": "wrong"})
+    response = client.post(url, {"login": "amina", "password": "correct-horse-battery"})
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
 
@@ -81,14 +81,14 @@ def test_login_works_and_forms_require_csrf():
     UserFactory(username="fatou")
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(
-        reverse("login"), {"username": "fatou", "password": "correct-horse-battery"}
+        reverse("login"), {"login": "fatou", "password": "correct-horse-battery"}
     )
     assert response.status_code == 403  # no CSRF token
     page = strict.get(reverse("login"))
     token = page.cookies["csrftoken"].value
     response = strict.post(
         reverse("login"),
-        {"username": "fatou", "password": "correct-horse-battery", "csrfmiddlewaretoken": token},
+        {"login": "fatou", "password": "correct-horse-battery", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("chtprograms:home")

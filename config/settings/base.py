@@ -32,8 +32,15 @@ INSTALLED_APPS = [
     "django_fsm",  # only for its `graph_transitions` command (docs/lifecycle.md)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # Sign-in (accounts/): local accounts, OpenID Connect providers and MFA through allauth.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     # The project's apps, in the order their models lean on each other (docs/architecture.md).
     "core",
+    "accounts",
     "chtprograms",
     "personas",
     "lifecycle",
@@ -56,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -101,6 +110,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -112,9 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "login" and "logout" name allauth's pages (/accounts/login/, /accounts/logout/): config/urls.py.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "chtprograms:home"
 LOGOUT_REDIRECT_URL = "login"
+# How long a password-reset link works (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 
 # django-axes: lock an account (per username and IP) after repeated failed logins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -127,6 +140,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- sign-in: allauth (local accounts, OpenID Connect providers, MFA); see accounts/conf.py --
+from accounts.conf import *  # noqa: E402, F403
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -24,3 +24,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # A worker started by a test consumes one queue of its own: the reports go there too.
 CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)  # noqa: F405
+# Other features' tests sign staff in with force_login, without an authenticator app;
+# tests/accounts/ turn the requirement on where they test it.
+STAFF_MFA_REQUIRED = False

@@ -38,7 +38,7 @@ def generate_url(program):
 def test_anonymous_people_are_sent_to_the_login_page(client, program, ready):
     for url in (reports_url(program), download_url(program, 1)):
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/login/")
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert client.post(generate_url(program)).status_code == 302
     assert CloseoutReport.objects.count() == 1
 
