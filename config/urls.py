@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("personas.urls")),
     path("", include("lifecycle.urls")),
     path("", include("portfolio.urls")),
+    path("", include("instances.urls")),
 ]
