@@ -5,7 +5,7 @@ from chtprograms.forms import DateInput, StyledFormMixin
 from chtprograms.models import Program
 
 from . import credentials
-from .models import Instance
+from .models import Instance, normalise_base_url
 from .services import INSTANCE_FIELDS
 
 
@@ -61,5 +61,5 @@ class InstanceForm(StyledFormMixin, forms.ModelForm):
             del self.fields["clear_credentials"]
 
     def clean_base_url(self):
-        # The model normalises (scheme, trailing slash) and validates.
-        return (self.cleaned_data.get("base_url") or "").strip()
+        # "chis.example.org/" → "https://chis.example.org", before the model validates it.
+        return normalise_base_url(self.cleaned_data.get("base_url") or "")

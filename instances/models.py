@@ -102,7 +102,10 @@ def normalise_base_url(value: str) -> str:
     if not parts.scheme or not parts.netloc:
         return value
     path = parts.path.rstrip("/")
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+    # A query or fragment is kept, for validate_base_url to refuse it.
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}{fragment}"
 
 
 class Instance(ConstraintErrorsOnFieldsMixin, models.Model):

@@ -25,6 +25,7 @@ from .models import (
     InstanceFlag,
     Snapshot,
     Status,
+    normalise_base_url,
     parse_version,
     release_support,
 )
@@ -49,6 +50,8 @@ def _checked(fields: dict) -> dict:
     unknown = set(fields) - set(INSTANCE_FIELDS)
     if unknown:
         raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+    if "base_url" in fields:
+        fields["base_url"] = normalise_base_url(fields["base_url"])
     return fields
 
 
