@@ -281,7 +281,7 @@ def instances_state_for_programs(
     program_ids, *, today: datetime.date | None = None
 ) -> dict[int, ProgramInstancesState]:
     """Per program: how many instances, the worst status of their latest polls, how many flags
-    are raised, how many run a CHT version past (or within 90 days of) its end of life. Four
+    are raised, how many run a CHT version past (or within 90 days of) its end of life. Five
     queries, whatever the number of programs. Programs without instances are absent."""
     today = today or timezone.localdate()
     served = _program_map(program_ids)

@@ -28,7 +28,7 @@ LIMITS = {"connect_timeout": 1.0, "read_timeout": 1.0, "max_bytes": 1_000_000}
         "127.0.0.1",
         "169.254.169.254",
         "100.64.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 — an address to refuse, nothing binds to it
         "224.0.0.1",
         "240.0.0.1",
         "::1",
@@ -55,9 +55,7 @@ def test_a_private_address_is_refused_before_any_connection_unless_allowed(cht_s
     assert "127.0.0.1" in refused.error and "INSTANCES_ALLOW_PRIVATE_ADDRESSES" in refused.error
     assert cht_server.log == []  # nothing was sent
 
-    by_name = fetch.fetch_json(
-        url.replace("127.0.0.1", "localhost"), allow_private=False, **LIMITS
-    )
+    by_name = fetch.fetch_json(url.replace("127.0.0.1", "localhost"), allow_private=False, **LIMITS)
     assert by_name.outcome == fetch.UNREACHABLE and "private" in by_name.error
     assert cht_server.log == []
 

@@ -18,13 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def serve(server, prefix, answer, month=None):
     path = f"{prefix}/api/v2/monitoring"
-    server.expect_request(path, query_string="connected_user_interval=7").respond_with_json(
-        answer
-    )
+    server.expect_request(path, query_string="connected_user_interval=7").respond_with_json(answer)
     month = month if month is not None else {**answer, "connected_users": {"count": 45}}
-    server.expect_request(path, query_string="connected_user_interval=30").respond_with_json(
-        month
-    )
+    server.expect_request(path, query_string="connected_user_interval=30").respond_with_json(month)
 
 
 def add(program, url, **fields):

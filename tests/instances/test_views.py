@@ -205,9 +205,7 @@ def test_an_instance_shared_with_another_program_is_read_only_there(client, worl
     head = world["head"]
     other = ProgramFactory(head=head, slug="kisumu", name="Kisumu CHV")
     client.force_login(head)
-    data = valid(
-        base_url="https://chis.example.org", kind="production", shared_with=[other.pk]
-    )
+    data = valid(base_url="https://chis.example.org", kind="production", shared_with=[other.pk])
     assert client.post(urls(world)["edit"], data).status_code == 302
     page = client.get(reverse("instances:list", args=["kisumu"])).content.decode()
     assert "chis.example.org" in page and "Managed by Siaya CHV" in page
