@@ -20,6 +20,7 @@ from .models import (
     CHTRelease,
     Instance,
     InstanceFlag,
+    Kind,
     Snapshot,
     Status,
     release_support,
@@ -50,7 +51,7 @@ def _instances_of(program_ids) -> QuerySet[Instance]:
 def instance_list(*, program: Program) -> list[Instance]:
     """The program's instances and those shared with it, with their latest snapshot and open
     flags (three queries)."""
-    return list(
+    instances = (
         _instances_of([program.pk])
         .select_related("latest_snapshot", "program")
         .defer(*SNAPSHOT_DEFERRED)
@@ -61,8 +62,10 @@ def instance_list(*, program: Program) -> list[Instance]:
                 to_attr="open_flags",
             ),
         )
-        .order_by("kind", "base_url")
+        .order_by("base_url")
     )
+    kinds = list(Kind.values)  # production, training, development
+    return sorted(instances, key=lambda instance: kinds.index(instance.kind))
 
 
 def instance_get(*, program: Program, pk: int) -> Instance:

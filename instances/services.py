@@ -305,7 +305,8 @@ def _flags_update(
     instance: Instance, raised: dict[str, str], managed: set[str], now: datetime.datetime
 ) -> None:
     """Open a flag that is newly raised; close an open one this poll could judge and did not
-    raise (a poll that found the instance down says nothing about its backlogs)."""
+    raise (a poll that found the instance down says nothing about its backlogs); keep the
+    detail of an open one up to date."""
     open_flags = {
         flag.code: flag for flag in InstanceFlag.objects.filter(instance=instance, cleared_at=None)
     }
@@ -314,6 +315,14 @@ def _flags_update(
     ]
     if to_close:
         InstanceFlag.objects.filter(pk__in=to_close).update(cleared_at=now)
+    # An open flag says the latest value (the digest still reports it once: by `raised_at`).
+    changed = []
+    for code, flag in open_flags.items():
+        if code in raised and flag.detail != raised[code][:200]:
+            flag.detail = raised[code][:200]
+            changed.append(flag)
+    if changed:
+        InstanceFlag.objects.bulk_update(changed, ["detail"])
     InstanceFlag.objects.bulk_create(
         InstanceFlag(instance=instance, code=code, detail=detail[:200], raised_at=now)
         for code, detail in raised.items()
@@ -324,7 +333,11 @@ def _flags_update(
 def poll_slot(now: datetime.datetime | None = None) -> int:
     """The beat's current slot: one per INSTANCES_POLL_MINUTES since the epoch."""
     now = now or timezone.now()
-    return int(now.timestamp() // (max(settings.INSTANCES_POLL_MINUTES, 1) * 60))
+    return int(now.timestamp() // poll_interval_seconds())
+
+
+def poll_interval_seconds() -> float:
+    return max(settings.INSTANCES_POLL_MINUTES * 60, 1.0)
 
 
 # --- thinning ---------------------------------------------------------------------------------

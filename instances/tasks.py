@@ -39,7 +39,7 @@ def poll_all() -> int:
     still waiting when the next slot starts expires instead of piling up."""
     slot = services.poll_slot()
     ids = selectors.instances_to_poll()
-    expires = max(settings.INSTANCES_POLL_MINUTES, 1) * 60
+    expires = services.poll_interval_seconds()
     for instance_id in ids:
         poll_instance.apply_async(
             args=[instance_id, slot], queue=settings.INSTANCES_QUEUE, expires=expires

@@ -200,7 +200,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # CHT instances: every INSTANCES_POLL_MINUTES the beat fans out one poll per instance onto the
 # INSTANCES_QUEUE queue (its own worker, so a slow or dead server delays nothing else); once a
 # day, snapshots older than INSTANCES_SNAPSHOT_FULL_DAYS are thinned to one a day.
-INSTANCES_POLL_MINUTES = env.int("INSTANCES_POLL_MINUTES", default=15)
+INSTANCES_POLL_MINUTES = env.float("INSTANCES_POLL_MINUTES", default=15)
 INSTANCES_QUEUE = env("INSTANCES_QUEUE", default="instances")
 CELERY_BEAT_SCHEDULE["instances-poll-all"] = {
     "task": "instances.poll_all",

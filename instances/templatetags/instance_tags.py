@@ -21,7 +21,7 @@ def figure(value) -> str:
 
 @register.filter
 def percent(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return _("unknown")
     return f"{value * 100:.1f}%" if value < 0.9995 else f"{value * 100:.0f}%"
 
@@ -29,7 +29,7 @@ def percent(value) -> str:
 @register.filter
 def duration(value) -> str:
     """A length of time in days, hours or minutes."""
-    if value is None:
+    if value is None or value == "":
         return _("unknown")
     if isinstance(value, int | float):
         value = datetime.timedelta(seconds=value)

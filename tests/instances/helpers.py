@@ -13,8 +13,13 @@ def poll_at(instance, at, version="5.2.0", outcome="ok", **figures):
     if outcome != "ok":
         main = Fetched(outcome, http_status=502 if outcome == "down" else None, error="gone")
     else:
+        connected_30d = figures.pop("connected_30d", None)
         data = monitoring(version, now_ms=int(at.timestamp() * 1000), **figures)
         main = Fetched("ok", http_status=200, latency_ms=90, data=data)
+        if connected_30d is not None:
+            month = Fetched("ok", data={"connected_users": {"count": connected_30d}})
+            polled = Polled(received_at=at, main=main, month=month)
+            return services.snapshot_record(instance=instance, polled=polled, now=at)
     return services.snapshot_record(
         instance=instance, polled=Polled(received_at=at, main=main), now=at
     )

@@ -149,7 +149,7 @@ def test_a_flag_stays_open_while_raised_and_a_down_poll_does_not_clear_figure_fl
     (flag,) = InstanceFlag.objects.filter(instance=instance)
     assert (flag.code, flag.detail, flag.raised_at, flag.cleared_at) == (
         "sentinel_backlog",
-        "800",
+        "900",  # the latest value; raised at the first poll
         T0,
         None,
     )

@@ -232,3 +232,11 @@ def test_sharing_is_offered_only_with_programs_one_manages(client, world):
     )
     assert response.status_code == 400
     assert "shared_with" in response.context["form"].errors
+
+
+def test_an_instance_never_polled_shows_unknowns_not_an_error(client, world):
+    services.instance_create(program=world["program"], base_url="https://new.example.org")
+    client.force_login(world["head"])
+    html = client.get(urls(world)["list"]).content.decode()
+    assert "Not polled yet" in html
+    assert '<dd class="col-5" data-figure="uptime">unknown / unknown</dd>' in html
