@@ -10,6 +10,7 @@ The thresholds are the CHT Watchdog's default alert rules (medic/cht-watchdog,
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -119,13 +120,18 @@ FLAG_RULES = {
 }
 
 
+#: Above this a figure is nonsense (and would not fit a column): unknown.
+LARGEST_FIGURE = 10**15
+
+
 def number(value: Any) -> int | float | None:
-    """A figure, or None when the server could not compute it (-1, "", missing, not a number)."""
+    """A figure, or None when the server could not compute it (-1, "", missing, not a number,
+    or absurdly large)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return None if value < 0 else value
+    return None if value < 0 or value > LARGEST_FIGURE else value
 
 
 def integer(value: Any) -> int | None:
@@ -134,7 +140,7 @@ def integer(value: Any) -> int | None:
 
 
 def text(value: Any, length: int = 64) -> str:
-    return value.strip()[:length] if isinstance(value, str) else ""
+    return value.replace("\x00", "").strip()[:length] if isinstance(value, str) else ""
 
 
 def dig(data: Any, *path: str) -> Any:
@@ -161,7 +167,7 @@ def figures(data: dict, *, received_at: datetime.datetime) -> dict[str, Any]:
     server_ms = number(dig(data, "date", "current"))
     skew = None
     if server_ms is not None:
-        skew = round(abs(server_ms / 1000 - received_at.timestamp()))
+        skew = min(round(abs(server_ms / 1000 - received_at.timestamp())), INT32_MAX)
     total = dig(data, "messaging", "outgoing", "total")
     if not isinstance(total, dict):  # /api/v1 shape (older servers behind a proxy)
         total = dig(data, "messaging", "outgoing", "state")
@@ -189,6 +195,18 @@ def figures(data: dict, *, received_at: datetime.datetime) -> dict[str, Any]:
         "clock_skew_seconds": skew,
         "uptime_seconds": integer(dig(data, "date", "uptime")),
     }
+
+
+INT32_MAX = 2**31 - 1
+
+
+def storable_json(data: Any) -> Any:
+    """The answer as it can be stored (PostgreSQL's jsonb takes no NaN and no NUL), or None."""
+    try:
+        encoded = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return None if "\\u0000" in encoded else data
 
 
 def impact_users(data: Any) -> int | None:

@@ -242,7 +242,7 @@ def snapshot_record(
             )
         if polled.impact is not None:
             if polled.impact.outcome == OK:
-                snapshot.impact = polled.impact.data
+                snapshot.impact = monitoring.storable_json(polled.impact.data)
                 users = monitoring.impact_users(polled.impact.data)
                 if users is not None:
                     values["users_count"] = users
@@ -252,7 +252,7 @@ def snapshot_record(
             snapshot.error = f"Impact figures: {polled.impact_error}"[:500]
         for name, value in values.items():
             setattr(snapshot, name, value)
-        snapshot.raw = main.data
+        snapshot.raw = monitoring.storable_json(main.data)
         history = list(
             Snapshot.objects.filter(
                 instance=instance,
@@ -278,6 +278,7 @@ def snapshot_record(
     else:
         flags.append(("not_monitorable", error[:200]))
     snapshot.flags = [[code, detail] for code, detail in flags]
+    _fit_columns(snapshot)
     try:
         with transaction.atomic():
             snapshot.full_clean(exclude=["instance", "slot"])
@@ -291,6 +292,18 @@ def snapshot_record(
             return None  # a second delivery of the same beat's task got there first
         raise
     return snapshot
+
+
+def _fit_columns(snapshot: Snapshot) -> None:
+    """A figure too large for its (32-bit) column is unknown rather than a failed poll."""
+    for field in Snapshot._meta.concrete_fields:
+        value = getattr(snapshot, field.attname)
+        if (
+            field.get_internal_type() == "IntegerField"
+            and isinstance(value, int)
+            and value > monitoring.INT32_MAX
+        ):
+            setattr(snapshot, field.attname, None)
 
 
 def growth_values(snapshot: Snapshot) -> dict:

@@ -177,3 +177,35 @@ def test_the_credentials_never_reach_the_logs(cht_server, caplog):
     assert "Very-Secret-42" not in caplog.text
     assert "Very-Secret-42" not in repr(instance) and "Very-Secret-42" not in str(instance)
     assert "Very-Secret-42" not in instance.impact_credentials  # encrypted at rest
+
+
+def test_a_hostile_answer_is_stored_as_unknowns_not_a_crash(cht_server):
+    """NaN, NUL characters and numbers too large for any column, as a real server sends them."""
+    body = (
+        '{"version": {"app": "4.\\u00002.0", "node": "v20", "couchdb": "3.3.3"},'
+        ' "couchdb": {"medic": {"doc_count": 1e30, "fragmentation": NaN,'
+        ' "sizes": {"file": 99999999999999999999999, "active": -1}},'
+        ' "users": {"doc_count": 4000000000}},'
+        ' "date": {"current": 1e300, "uptime": Infinity},'
+        ' "connected_users": {"count": 3000000000}, "sentinel": {"backlog": "12"}}'
+    )
+    cht_server.expect_request("/odd/api/v2/monitoring").respond_with_data(
+        body, content_type="application/json"
+    )
+    instance = add(ProgramFactory(), cht_server.url_for("/odd"))
+    snapshot = services.instance_poll(instance_id=instance.pk)
+    snapshot.refresh_from_db()
+    assert snapshot.status == "up"
+    assert snapshot.app_version == "4.2.0"
+    assert snapshot.raw is None  # not storable as it came; the figures were kept
+    for name in (
+        "medic_doc_count",
+        "fragmentation",
+        "medic_file_bytes",
+        "clock_skew_seconds",
+        "uptime_seconds",
+        "connected_users_7d",
+        "users_count",
+        "sentinel_backlog",
+    ):
+        assert getattr(snapshot, name) is None, name

@@ -240,3 +240,13 @@ def test_an_instance_never_polled_shows_unknowns_not_an_error(client, world):
     html = client.get(urls(world)["list"]).content.decode()
     assert "Not polled yet" in html
     assert '<dd class="col-5" data-figure="uptime">unknown / unknown</dd>' in html
+
+
+def test_deleting_an_instance_takes_its_snapshots_and_flags(client, world):
+    from instances.models import InstanceFlag, Snapshot
+
+    client.force_login(world["head"])
+    assert Snapshot.objects.count() == 1 and InstanceFlag.objects.count() == 2
+    assert client.post(urls(world)["delete"]).status_code == 302
+    assert not Instance.objects.exists()
+    assert (Snapshot.objects.count(), InstanceFlag.objects.count()) == (0, 0)
