@@ -1,3 +1,4 @@
+import importlib
 import socket
 
 import pytest
@@ -29,3 +30,20 @@ def dead_url():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(autouse=True)
+def cht_releases(request):
+    """The release table seeded by the migration. A transactional test elsewhere in the run
+    empties every table, the seeded rows too: put them back for the tests here that need them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.apps import apps
+
+    from instances.models import CHTRelease
+
+    if not CHTRelease.objects.exists():
+        migration = importlib.import_module("instances.migrations.0002_seed_cht_releases")
+        migration.seed(apps, None)
