@@ -12,12 +12,15 @@ app.autodiscover_tasks()
 
 
 def route_task(name, args, kwargs, options, task=None, **kw):
-    """CELERY_TASK_ROUTES: closeout reports go to a queue of their own, so that a long render
-    never holds the digests queued behind it (a worker consumes each queue, see Procfile)."""
+    """CELERY_TASK_ROUTES: closeout reports and CHT instance polls go to queues of their own,
+    so that a long render or a slow CHT server never holds the digests queued behind them (a
+    worker consumes each queue, see Procfile)."""
     from django.conf import settings
 
     if name.startswith("reports.") and settings.CLOSEOUT_REPORT_QUEUE:
         return {"queue": settings.CLOSEOUT_REPORT_QUEUE}
+    if name == "instances.poll_instance" and settings.INSTANCES_QUEUE:
+        return {"queue": settings.INSTANCES_QUEUE}
     return None
 
 

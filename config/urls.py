@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("portfolio.urls")),
+    path("", include("instances.urls")),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "portfolio",
+    "instances",
     "demo",
 ]
 
@@ -220,6 +221,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0),
     },
 }
+# CHT instances: every INSTANCES_POLL_MINUTES the beat fans out one poll per instance onto the
+# INSTANCES_QUEUE queue (its own worker, so a slow or dead server delays nothing else); once a
+# day, snapshots older than INSTANCES_SNAPSHOT_FULL_DAYS are thinned to one a day.
+INSTANCES_POLL_MINUTES = env.float("INSTANCES_POLL_MINUTES", default=15)
+INSTANCES_QUEUE = env("INSTANCES_QUEUE", default="instances")
+CELERY_BEAT_SCHEDULE["instances-poll-all"] = {
+    "task": "instances.poll_all",
+    "schedule": INSTANCES_POLL_MINUTES * 60.0,
+}
+CELERY_BEAT_SCHEDULE["instances-thin-snapshots"] = {
+    "task": "instances.thin_snapshots",
+    "schedule": crontab(hour=3, minute=17),
+}
 # Tests start a worker on a queue of their own; the tasks it enqueues must stay on that queue.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = ("config.celery_app.route_task",)
@@ -243,6 +257,16 @@ CLOSEOUT_REPORT_TIME_LIMIT = env.float(
     "CLOSEOUT_REPORT_TIME_LIMIT", default=max(CELERY_TASK_SOFT_TIME_LIMIT - 30, 30)
 )
 CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default="reports")
+# CHT instances (instances/): the addresses come from users, so private, loopback, link-local
+# and reserved addresses are refused unless allowed (on-premises installs, tests).
+INSTANCES_ALLOW_PRIVATE_ADDRESSES = env.bool("INSTANCES_ALLOW_PRIVATE_ADDRESSES", default=False)
+INSTANCES_CONNECT_TIMEOUT = env.float("INSTANCES_CONNECT_TIMEOUT", default=5.0)
+INSTANCES_READ_TIMEOUT = env.float("INSTANCES_READ_TIMEOUT", default=10.0)
+INSTANCES_MAX_RESPONSE_BYTES = env.int("INSTANCES_MAX_RESPONSE_BYTES", default=1_000_000)
+INSTANCES_SNAPSHOT_FULL_DAYS = env.int("INSTANCES_SNAPSHOT_FULL_DAYS", default=90)
+# Fernet key(s) that encrypt the /api/v1/impact credentials at rest, comma-separated: the first
+# encrypts, every one decrypts (rotation). Empty: credentials cannot be stored.
+INSTANCE_CREDENTIALS_KEY = env("INSTANCE_CREDENTIALS_KEY", default="")
 
 LOGGING = {
     "version": 1,

@@ -27,3 +27,10 @@ CLOSEOUT_REPORT_QUEUE = env("CLOSEOUT_REPORT_QUEUE", default=CELERY_TASK_DEFAULT
 # Other features' tests sign staff in with force_login, without an authenticator app;
 # tests/accounts/ turn the requirement on where they test it.
 STAFF_MFA_REQUIRED = False
+# CHT instances: the fake CHT servers of the tests listen on loopback. A fixed, test-only key.
+INSTANCES_ALLOW_PRIVATE_ADDRESSES = env.bool("INSTANCES_ALLOW_PRIVATE_ADDRESSES", default=True)
+INSTANCE_CREDENTIALS_KEY = env(
+    "INSTANCE_CREDENTIALS_KEY", default="dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM="
+)
+INSTANCES_CONNECT_TIMEOUT = 2.0
+INSTANCES_READ_TIMEOUT = 2.0
