@@ -115,12 +115,40 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "chtprograms:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account (per username and IP) after repeated failed logins.
+# django-axes: after AXES_FAILURE_LIMIT failed logins within AXES_COOLOFF_HOURS, lock out that
+# username from that address, and that address for every username (spraying one password
+# across accounts). A successful login from the address clears its count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+
+def client_address_settings(trusted_proxies: int) -> dict:
+    """Where django-axes (through django-ipware) reads the client's address.
+
+    With no proxy: the connection's address (REMOTE_ADDR), and every forwarding header is ignored.
+    Behind `trusted_proxies` proxies that each append the address they received the request from
+    to X-Forwarded-For: the entry that many places from the right, the one the outermost trusted
+    proxy wrote; whatever a client put to the left of it is ignored. A request carrying fewer
+    entries (it did not come through the proxies) counts under its connection's address."""
+    if trusted_proxies <= 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        # ipware counts the proxies listed in the header: the last one is the connection itself.
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+        # Not strict: a chain longer than expected (a client's own X-Forwarded-For in front) is
+        # still read from the right instead of being discarded.
+        "IPWARE_STRICT": False,
+    }
+
+
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (production: 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+globals().update(client_address_settings(TRUSTED_PROXY_COUNT))
 
 # Sessions: ended after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
 # seconds after login however busy (personas/sessions.py); pages for a logged-in person are sent
