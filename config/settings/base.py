@@ -287,6 +287,8 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
+# `seed_demo` creates users with the README's password: production settings turn it off.
+SEED_DEMO_ALLOWED = True
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 # Closeout report: how long one PDF may take to render (below the worker's soft time limit);

@@ -83,3 +83,44 @@ def test_compose_publishes_gunicorn_on_the_hosts_loopback_only():
 def test_production_settings_pass_check_deploy(override):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=override)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_carry_the_host_prefix():
+    values = production_settings(
+        "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"
+    )
+    assert values == {
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_seed_demo_refuses_to_run_under_production_settings():
+    result = manage("seed_demo", "--programs", "0")
+    assert result.returncode != 0
+    assert "seed_demo does not run under production settings" in result.stderr
+
+
+def test_production_refuses_the_published_demo_password():
+    from chtprograms.management.commands.seed_demo import DEMO_PASSWORD
+
+    script = (
+        "from django.contrib.auth.password_validation import validate_password\n"
+        "from django.core.exceptions import ValidationError\n"
+        f"for candidate in ({DEMO_PASSWORD!r}, 'Meru-clinic-rota-71'):\n"
+        "    try:\n"
+        "        validate_password(candidate)\n"
+        "        print(candidate, 'accepted')\n"
+        "    except ValidationError as error:\n"
+        "        print(candidate, 'refused:', ' '.join(error.messages))\n"
+    )
+    result = manage("shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-2:]
+    assert lines[0] == (
+        f"{DEMO_PASSWORD} refused: This password is published in the CHT Programs "
+        "documentation. Choose another."
+    )
+    assert lines[1] == "Meru-clinic-rota-71 accepted"
