@@ -2,12 +2,14 @@
 through the manifest, and the text files are served compressed."""
 
 import re
+import subprocess
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests.config.serving import gunicorn, manage, request
 from tests.services import ROOT
 
 PRODUCTION_STORAGES = {
@@ -58,3 +60,27 @@ def test_vendored_files_reference_no_missing_source_map():
     for path in (ROOT / "static" / "vendor").rglob("*.*"):
         if path.suffix in {".js", ".css"}:
             assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path
+
+
+def test_make_run_collects_the_static_files_and_serves_them_compressed(tmp_path):
+    """`make run` (local settings) collects into STATIC_ROOT with WhiteNoise's compressing
+    storage; gunicorn then answers brotli or gzip to a browser that accepts it."""
+    dry_run = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True)
+    assert "manage.py collectstatic --noinput" in dry_run.stdout
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    collected = manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    assert collected.returncode == 0, collected.stderr
+    with gunicorn(env) as port:
+        for encoding in ("br", "gzip"):
+            answer = request(
+                port, "GET", "/static/css/app.css", headers={"Accept-Encoding": encoding}
+            )
+            assert answer.status == 200
+            assert answer.header("Content-Encoding") == encoding
+        plain = request(port, "GET", "/static/css/app.css")
+        assert plain.header("Content-Encoding") == ""
+        assert b".stage-pill" in plain.body
