@@ -124,3 +124,12 @@ def test_production_refuses_the_published_demo_password():
         "documentation. Choose another."
     )
     assert lines[1] == "Meru-clinic-rota-71 accepted"
+
+
+def test_the_image_build_leaves_out_secrets_and_local_state():
+    """`COPY . .` in the Dockerfile would otherwise bake .env and the demo database (with its
+    published password) into the image, and a stale staticfiles/ over the build's own."""
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".env", ".venv", "var", "staticfiles", ".git"} <= set(ignored)
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "manage.py collectstatic --noinput" in dockerfile
