@@ -78,7 +78,8 @@ def test_no_page_breaks_the_policy_and_the_language_menu_works(
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="My programs")).to_be_visible()
 
-    for path in PAGES:
+    # The admin's change form too (its date widgets and their JavaScript).
+    for path in [*PAGES, f"/admin/chtprograms/program/{program.pk}/change/"]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
