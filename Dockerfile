@@ -27,6 +27,8 @@ RUN DJANGO_SECRET_KEY=build-only-placeholder-build-only-placeholder-build-only-x
 RUN useradd --create-home --uid 1000 app && mkdir -p /app/var && chown -R app /app/var
 USER app
 
+# Every interface of the container; docker-compose.yml publishes it on the host's loopback only,
+# for the TLS proxy (the app believes that proxy's X-Forwarded-* headers).
 EXPOSE 8000
 ENV WEB_BIND=0.0.0.0:8000
 CMD ["sh", "-c", "gunicorn config.wsgi --bind ${WEB_BIND} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

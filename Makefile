@@ -26,6 +26,7 @@ messages: install
 run: install messages
 	mkdir -p var/mail var/broker
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@if [ -f var/.demo-seeded ]; then \
 		$(BIN)/python manage.py seed_demo --programs 0; \
 	else \

@@ -70,3 +70,36 @@ class StaffMFAMiddleware:
 
 def _activate_url() -> str:
     return reverse("mfa_activate_totp")
+
+
+def provider_origins() -> list[str]:
+    """The origins of the configured OpenID Connect providers (scheme, host and port)."""
+    from urllib.parse import urlsplit
+
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        parts = urlsplit(app.get("settings", {}).get("server_url", ""))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
+class ProviderFormActionMiddleware:
+    """The sign-in pages' "Continue with …" buttons post here, then the browser is redirected
+    to the provider: Content-Security-Policy's `form-action 'self'` would stop that redirect.
+    On the sign-in pages only, the configured providers' origins are allowed too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/accounts/"):
+            origins = provider_origins()
+            if origins:
+                # django-csp reads this from the response on its way out.
+                response._csp_update = {"form-action": origins}
+        return response

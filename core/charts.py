@@ -91,8 +91,7 @@ def svg_open(
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}" '
-        f'viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{round(width * 1.25)}px;height:auto" font-family="{FONT}" '
+        f'viewBox="0 0 {width} {height}" width="{round(width * 1.25)}" font-family="{FONT}" '
         f'font-size="{font_size}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',

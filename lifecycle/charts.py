@@ -36,7 +36,7 @@ STAGE_COLOURS = {
     "closeout": "#666666",
 }
 #: The states that are not stages (grey-ish), and the stages that need white text on their colour.
-STATE_COLOURS = {"on_hold": "#6C4F00", "closed": "#1E5B34", "cancelled": "#6C757D"}
+STATE_COLOURS = {"on_hold": "#6c4f00", "closed": "#1e5b34", "cancelled": "#6c757d"}
 WHITE_TEXT = frozenset({"hosting", "closeout", "on_hold", "closed", "cancelled"})
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_fsm",  # only for its `graph_transitions` command (docs/lifecycle.md)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
     # Sign-in (accounts/): local accounts, OpenID Connect providers and MFA through allauth.
     "allauth",
     "allauth.account",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "personas.preferences.PreferencesMiddleware",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    "accounts.middleware.ProviderFormActionMiddleware",
+    "personas.sessions.SessionTimeoutMiddleware",
+    "personas.sessions.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -130,13 +136,46 @@ LOGOUT_REDIRECT_URL = "login"
 # How long a password-reset link works (seconds).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 
-# django-axes: lock an account (per username and IP) after repeated failed logins.
+# django-axes: after AXES_FAILURE_LIMIT failed logins within AXES_COOLOFF_HOURS, lock out that
+# username from that address, and that address for every username (spraying one password
+# across accounts). A successful login from the address clears its count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+
+def client_address_settings(trusted_proxies: int) -> dict:
+    """Where django-axes (through django-ipware) reads the client's address.
+
+    With no proxy: the connection's address (REMOTE_ADDR), and every forwarding header is ignored.
+    Behind `trusted_proxies` proxies that each append the address they received the request from
+    to X-Forwarded-For: the entry that many places from the right, the one the outermost trusted
+    proxy wrote; whatever a client put to the left of it is ignored. A request carrying fewer
+    entries (it did not come through the proxies) counts under its connection's address."""
+    if trusted_proxies <= 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        # ipware counts the proxies listed in the header: the last one is the connection itself.
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+        # Not strict: a chain longer than expected (a client's own X-Forwarded-For in front) is
+        # still read from the right instead of being discarded.
+        "IPWARE_STRICT": False,
+    }
+
+
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (production: 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+globals().update(client_address_settings(TRUSTED_PROXY_COUNT))
+
+# Sessions: ended after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
+# seconds after login however busy (personas/sessions.py); pages for a logged-in person are sent
+# with Cache-Control: no-store.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=24 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -144,6 +183,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- sign-in: allauth (local accounts, OpenID Connect providers, MFA); see accounts/conf.py --
 from accounts.conf import *  # noqa: E402, F403
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline script, no inline style attribute or <style> element, no eval. Bootstrap's CSS draws
+# its icons (select arrow, check box, close button) as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the app uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -155,7 +233,7 @@ USE_TZ = True
 
 # --- static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
@@ -249,6 +327,8 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
+# `seed_demo` creates users with the README's password: production settings turn it off.
+SEED_DEMO_ALLOWED = True
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 # Closeout report: how long one PDF may take to render (below the worker's soft time limit);

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -122,6 +122,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, programs: int, seed: int, **options):
+        if not settings.SEED_DEMO_ALLOWED:  # production: the demo password is published
+            raise CommandError("seed_demo does not run under production settings.")
         rng = random.Random(seed)  # noqa: S311 — demo data, not security
         self._seed = seed
         self._walk_lifecycles = not options.get("no_lifecycle", False)
