@@ -6,8 +6,7 @@ from lifecycle.services import GateNotMet, lifecycle_advance, lifecycle_close
 from lifecycle.stages import WORK_STAGES, Stage
 from tests.queries import exact_queries
 
-from .conftest import finish_activities, meet_gate, set_consideration
-from .test_services import walk_to
+from .conftest import finish_activities, meet_gate, set_consideration, walk_to
 
 pytestmark = pytest.mark.django_db
 

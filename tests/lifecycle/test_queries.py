@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from chtprograms.selectors import program_get
+from lifecycle.activity_services import activity_plan, activity_update
 from lifecycle.selectors import lifecycle_summary
 from lifecycle.services import (
-    activity_plan,
-    activity_update,
     gate_review_stay,
     lifecycle_advance,
     lifecycle_hold,

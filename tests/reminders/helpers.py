@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from lifecycle.services import activity_plan
+from lifecycle.activity_services import activity_plan
 from lifecycle.stages import Stage
 from personas.services import profile_get, profile_update
 from reminders.models import Notification

@@ -6,12 +6,8 @@ import pytest
 from django.core import mail
 
 from chtprograms.services import data_sharing_agreement_record
-from lifecycle.services import (
-    ethics_approval_record,
-    lifecycle_advance,
-    lifecycle_cancel,
-    lifecycle_hold,
-)
+from lifecycle.activity_services import ethics_approval_record
+from lifecycle.services import lifecycle_advance, lifecycle_cancel, lifecycle_hold
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get
@@ -160,7 +156,7 @@ def test_due_soon_and_overdue_activities_within_the_window(team, developer):
 
 
 def test_finished_activities_and_stages_left_behind_are_not_reminded(team, developer, head):
-    from lifecycle.services import activity_update
+    from lifecycle.activity_services import activity_update
 
     done = assign(team, developer, TODAY, title="Done already")
     activity_update(activity=done, by=developer, status="done", evidence_note="Minutes")

@@ -18,12 +18,8 @@ from chtprograms import services
 from chtprograms.models import Consideration, Health, Organization, Program, ProgramType
 from chtprograms.stages import Stage
 from lifecycle import gates
-from lifecycle.services import (
-    ethics_approval_record,
-    lifecycle_advance,
-    lifecycle_cancel,
-    lifecycle_hold,
-)
+from lifecycle.activity_services import ethics_approval_record
+from lifecycle.services import lifecycle_advance, lifecycle_cancel, lifecycle_hold
 from lifecycle.stages import WORK_STAGES
 from personas.models import PersonaRole
 from personas.services import membership_add, portfolio_reviewer_set
