@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from chtprograms.access import program_for
 
-from . import gates, selectors, services
+from . import activity_services, gates, selectors, services
 from .forms import (
     ActivityPlanForm,
     ActivityProgressForm,
@@ -211,7 +211,7 @@ def activity_update(request, slug, pk):
     plan = ActivityPlanForm(request.POST, prefix=prefix, team=team) if can_plan else None
     if progress.is_valid() and (plan is None or plan.is_valid()):
         try:
-            services.activity_record(
+            activity_services.activity_record(
                 activity=activity,
                 by=request.user,
                 plan=plan.plan() if plan is not None else None,
@@ -256,7 +256,7 @@ def stage_plan_edit(request, slug):
     form = StagePlanForm(request.POST or None, plans=selectors.stage_plans(lifecycle=lifecycle))
     if request.method == "POST" and form.is_valid():
         try:
-            services.stage_plan_update(lifecycle=lifecycle, dates=form.dates())
+            activity_services.stage_plan_update(lifecycle=lifecycle, dates=form.dates())
         except ValidationError as error:
             for stage, errors in error.message_dict.items():
                 form.add_error(f"{stage}_end" if f"{stage}_end" in form.fields else None, errors)
@@ -278,7 +278,7 @@ def ethics_approval_edit(request, slug):
     form = EthicsApprovalForm(request.POST or None, instance=approval, prefix="ethics")
     if request.method == "POST" and form.is_valid():
         try:
-            services.ethics_approval_record(
+            activity_services.ethics_approval_record(
                 program=program, by=request.user, **_ethics_fields(form.cleaned_data)
             )
         except ValidationError as error:

@@ -19,7 +19,7 @@ from django_countries import countries
 
 from chtprograms.models import Health, Program
 from chtprograms.selectors import ProgramFilters, program_list
-from lifecycle.selectors import (
+from lifecycle.portfolio_selectors import (
     StageDurations,
     overdue_activity_totals,
     programs_active,
@@ -29,8 +29,8 @@ from lifecycle.selectors import (
     programs_with_overdue_activities,
     stage_durations,
     stage_order,
-    stage_rail,
 )
+from lifecycle.selectors import stage_rail
 from lifecycle.stages import WORK_STAGES, Stage
 from plan.budget.selectors import (
     BudgetRow,

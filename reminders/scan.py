@@ -2,7 +2,7 @@
 
 Reads only (like a selector), in a constant number of queries per batch whatever the number of
 people, programs and activities in it: no query per person, program or activity. The writes
-(claiming a digest, storing its items, sending it) are in `lifecycle.services`.
+(claiming a digest, storing its items, sending it) are in `reminders.services`.
 
 What a person is reminded of, per program they are on (running programs only: a working stage,
 not archived; never on hold, cancelled or closed; never a program they muted):

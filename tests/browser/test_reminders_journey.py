@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from lifecycle.services import activity_plan
+from lifecycle.activity_services import activity_plan
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get, profile_update

@@ -4,13 +4,12 @@ of queries whatever the number of programs, instances and snapshots."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from instances import selectors, services
 from tests.factories import ProgramFactory, UserFactory
+from tests.queries import assert_same_count, exact_queries, get_counted, pinned
 
 from .helpers import grow
 
@@ -29,11 +28,9 @@ def add_instances(program, count, *, days, per_day, start=0):
     return made
 
 
-def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
+def count(client, url):
+    queries, _response = get_counted(client, url)
+    return queries
 
 
 def test_the_instances_tab_makes_the_same_queries_for_1_or_4_instances(client):
@@ -48,8 +45,8 @@ def test_the_instances_tab_makes_the_same_queries_for_1_or_4_instances(client):
     shared = add_instances(other, 1, days=3, per_day=4, start=9)[0]
     services.instance_update(instance=shared, shared_with=[program])
     large = count(client, url)
-    assert small == large
-    assert large == 11  # README, "Measured"
+    assert_same_count(small, large)
+    large.assert_count(pinned("instances tab"))
 
 
 def programs_with_instances(size: int, prefix: str):
@@ -66,15 +63,16 @@ def programs_with_instances(size: int, prefix: str):
     return programs
 
 
-@pytest.mark.parametrize(("selector", "queries"), [("state", 5), ("alerts", 3)])
-def test_the_portfolio_and_digest_selectors_at_2_and_12_programs(
-    django_assert_num_queries, selector, queries
-):
+@pytest.mark.parametrize(
+    ("selector", "queries"),
+    [("state", pinned("instances state")), ("alerts", pinned("instances digest alerts"))],
+)
+def test_the_portfolio_and_digest_selectors_at_2_and_12_programs(selector, queries):
     since = timezone.now() - datetime.timedelta(days=2)
 
     def run(programs):
         ids = [program.pk for program in programs]
-        with django_assert_num_queries(queries):
+        with exact_queries(queries):
             if selector == "state":
                 return selectors.instances_state_for_programs(ids)
             return selectors.instance_alerts_for_digest(ids, since)

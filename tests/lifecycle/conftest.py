@@ -4,7 +4,8 @@ import pytest
 
 from chtprograms.models import Consideration, ProgramType
 from chtprograms.services import consideration_update
-from lifecycle.services import activity_update
+from lifecycle.activity_services import activity_update
+from lifecycle.services import lifecycle_advance
 from lifecycle.stages import ActivityStatus
 from personas.models import PersonaRole
 from personas.services import membership_add
@@ -114,3 +115,12 @@ def meet_closeout(program, by):
     )
     if not CloseoutReport.objects.filter(program=program, status="ready").exists():
         CloseoutReportFactory(program=program, requested_by=by, file=None)  # no file written
+
+
+def walk_to(program, stage, head):
+    """Advance a program (meeting each gate) until it is in `stage`."""
+    lifecycle = program.lifecycle
+    while lifecycle.stage != stage:
+        meet_gate(program, lifecycle.stage, head)
+        lifecycle_advance(lifecycle=lifecycle, by=head)
+    return lifecycle

@@ -4,9 +4,9 @@ from chtprograms.models import Consideration
 from lifecycle import gates
 from lifecycle.services import GateNotMet, lifecycle_advance, lifecycle_close
 from lifecycle.stages import WORK_STAGES, Stage
+from tests.queries import exact_queries
 
-from .conftest import finish_activities, meet_gate, set_consideration
-from .test_services import walk_to
+from .conftest import finish_activities, meet_gate, set_consideration, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +70,12 @@ def test_in_progress_is_enough_for_planning_but_not_for_scope(program, head):
     assert ids(gates.unmet(gates.evaluate(program.lifecycle))) == ["initiation.scope_addressed"]
 
 
-def test_the_gate_reads_the_facts_once_per_evaluation(program, django_assert_num_queries):
+def test_the_gate_reads_the_facts_once_per_evaluation(program):
     lifecycle = program.lifecycle
     context = gates.GateContext(lifecycle)
-    with django_assert_num_queries(2):  # the stage's activities, the considerations
+    with exact_queries(2):  # the stage's activities, the considerations
         gates.evaluate(lifecycle, context=context)
-    with django_assert_num_queries(0):
+    with exact_queries(0):
         gates.evaluate(lifecycle, context=context)
 
 

@@ -102,7 +102,7 @@ def test_decisions_for_each_person(program, head, developer, staff):
 
 
 def test_the_page_marks_which_activities_the_user_may_update(program, head, developer):
-    from lifecycle.services import activity_plan
+    from lifecycle.activity_services import activity_plan
 
     activity = program.stage_activities.filter(stage="initiation").last()
     activity_plan(activity=activity, assignee=developer, due_on=None)

@@ -1,3 +1,6 @@
+"""The lifecycle's decisions: creating it, every transition (allowed, refused by its gate, refused
+by permission), the "stay" review and concurrent changes."""
+
 import datetime
 
 import pytest
@@ -5,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import ConcurrentTransition
 
 from chtprograms.models import Consideration, ProgramType
+from lifecycle.activity_services import (
+    activity_update,
+    ethics_approval_record,
+)
 from lifecycle.models import GateReview, Lifecycle, StageActivity, StageTransition
 from lifecycle.services import (
     GateNotMet,
     TransitionRefused,
-    activity_plan,
-    activity_update,
-    ethics_approval_record,
     gate_review_stay,
     lifecycle_advance,
     lifecycle_cancel,
@@ -20,25 +24,14 @@ from lifecycle.services import (
     lifecycle_resume,
     lifecycle_send_back,
     stage_plan_dates,
-    stage_plan_update,
 )
 from lifecycle.stages import WORK_STAGES, ActivityStatus, Decision, Stage
 from personas.models import PersonaRole
-from personas.services import membership_add
-from tests.factories import ProgramFactory, UserFactory
+from tests.factories import ProgramFactory
 
-from .conftest import finish_activities, meet_gate, meet_plan, set_consideration
+from .conftest import finish_activities, meet_gate, meet_plan, set_consideration, walk_to
 
 pytestmark = pytest.mark.django_db
-
-
-def walk_to(program, stage, head):
-    """Advance a program (meeting each gate) until it is in `stage`."""
-    lifecycle = program.lifecycle
-    while lifecycle.stage != stage:
-        meet_gate(program, lifecycle.stage, head)
-        lifecycle_advance(lifecycle=lifecycle, by=head)
-    return lifecycle
 
 
 # --- creation ---------------------------------------------------------------------------------
@@ -290,17 +283,6 @@ def test_the_ethics_criteria_do_not_apply_to_other_programs(program, head):
     assert lifecycle.stage == Stage.IMPLEMENTATION
 
 
-def test_ethics_approval_needs_a_reference_and_a_past_date(research_program, head):
-    with pytest.raises(ValidationError) as refused:
-        ethics_approval_record(
-            program=research_program,
-            by=head,
-            approved_on=datetime.date(2999, 1, 1),
-            reference="",
-        )
-    assert {"approved_on", "reference"} <= set(refused.value.message_dict)
-
-
 # --- send back --------------------------------------------------------------------------------
 
 
@@ -511,82 +493,3 @@ def test_a_change_behind_the_objects_back_gets_a_conflict_and_no_history(program
     assert StageTransition.objects.count() == 1
     # The refused object shows what the database holds, not the stage it tried to reach.
     assert mine.stage == Stage.PLANNING
-
-
-# --- activities -------------------------------------------------------------------------------
-
-
-def test_done_needs_evidence_and_not_applicable_a_reason(program, head):
-    activity = program.stage_activities.first()
-    with pytest.raises(ValidationError) as refused:
-        activity_update(activity=activity, by=head, status=ActivityStatus.DONE)
-    assert "evidence_note" in refused.value.message_dict
-    with pytest.raises(ValidationError):
-        activity_update(activity=activity, by=head, status=ActivityStatus.NOT_APPLICABLE)
-    activity_update(
-        activity=activity,
-        by=head,
-        status=ActivityStatus.DONE,
-        evidence_url="https://example.org/minutes.pdf",
-    )
-    activity.refresh_from_db()
-    assert activity.status == ActivityStatus.DONE
-    assert activity.completed_by == head
-    assert activity.completed_at is not None
-
-
-def test_reopening_an_activity_clears_its_completion(program, head):
-    activity = program.stage_activities.first()
-    activity_update(activity=activity, by=head, status="done", evidence_note="ok")
-    activity_update(activity=activity, by=head, status="in_progress", evidence_note="ok")
-    activity.refresh_from_db()
-    assert activity.completed_by is None
-    assert activity.completed_at is None
-
-
-def test_activity_assignee_must_be_on_the_team(program, head, developer, outsider):
-    activity = program.stage_activities.filter(role=PersonaRole.SOFTWARE_DEVELOPER).first()
-    activity_plan(activity=activity, assignee=developer, due_on=datetime.date(2027, 9, 1))
-    activity.refresh_from_db()
-    assert activity.assignee == developer
-    assert activity.due_on == datetime.date(2027, 9, 1)
-    with pytest.raises(ValidationError) as refused:
-        activity_plan(activity=activity, assignee=outsider, due_on=None)
-    assert "assignee" in refused.value.message_dict
-
-
-def test_who_may_update_an_activity(program, head, developer, program_admin, outsider, staff):
-    activity = program.stage_activities.filter(role=PersonaRole.SOFTWARE_DEVELOPER).first()
-    other = UserFactory()
-    membership_add(program=program, user=other, role=PersonaRole.UX_DESIGNER)
-    assert not developer.has_perm("lifecycle.update_activity", activity)
-    activity_plan(activity=activity, assignee=developer, due_on=None)
-    developer = type(developer).objects.get(pk=developer.pk)
-    assert developer.has_perm("lifecycle.update_activity", activity)
-    assert head.has_perm("lifecycle.update_activity", activity)
-    assert program_admin.has_perm("lifecycle.update_activity", activity)
-    assert staff.has_perm("lifecycle.update_activity", activity)
-    assert not other.has_perm("lifecycle.update_activity", activity)
-    assert not outsider.has_perm("lifecycle.update_activity", activity)
-
-
-# --- stage plan -------------------------------------------------------------------------------
-
-
-def test_stage_plan_update(program):
-    lifecycle = program.lifecycle
-    stage_plan_update(
-        lifecycle=lifecycle,
-        dates={Stage.DESIGN: (datetime.date(2027, 5, 1), datetime.date(2027, 8, 31))},
-    )
-    plan = lifecycle.plans.get(stage=Stage.DESIGN)
-    assert (plan.planned_start, plan.planned_end) == (
-        datetime.date(2027, 5, 1),
-        datetime.date(2027, 8, 31),
-    )
-    with pytest.raises(ValidationError) as refused:
-        stage_plan_update(
-            lifecycle=lifecycle,
-            dates={Stage.DESIGN: (datetime.date(2027, 9, 1), datetime.date(2027, 8, 31))},
-        )
-    assert Stage.DESIGN in refused.value.message_dict

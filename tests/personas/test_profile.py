@@ -9,6 +9,7 @@ from personas.models import DigestFrequency, PersonaRole, Profile
 from personas.services import membership_add, profile_get, profiles_ensure
 from personas.timezones import country_time_zone
 from tests.factories import ProgramFactory, UserFactory
+from tests.queries import exact_queries
 from tests.translations import compile_messages, english_afterwards  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +53,13 @@ def test_the_profile_is_made_when_first_needed_from_the_first_programs_country()
     assert profile_get(user=UserFactory()).time_zone == "UTC"  # on no program yet
 
 
-def test_profiles_for_many_people_in_a_fixed_number_of_queries(django_assert_num_queries):
+def test_profiles_for_many_people_in_a_fixed_number_of_queries():
     people = [UserFactory() for _ in range(30)]
     for person in people:
         membership_add(program=ProgramFactory(country="TG"), user=person, role="researcher")
     existing = profile_get(user=people[0])
     # existing profiles, countries of the missing, insert, read back
-    with django_assert_num_queries(4):
+    with exact_queries(4):
         profiles = profiles_ensure(user_ids=[person.pk for person in people])
     assert profiles[people[0].pk].pk == existing.pk
     assert {profile.time_zone for profile in profiles.values()} == {"Africa/Lome"}

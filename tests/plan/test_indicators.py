@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from plan.indicators import selectors, services
 from plan.indicators.models import Indicator
 from tests.factories import IndicatorFactory, MeasurementFactory, ProgramFactory
+from tests.queries import exact_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,7 @@ def test_measurements_validation(program):
 # --- progress ---------------------------------------------------------------------------------
 
 
-def test_progress_statuses_and_summary(program, django_assert_num_queries):
+def test_progress_statuses_and_summary(program):
     on = IndicatorFactory(program=program, name="A on track", **dates())
     MeasurementFactory(indicator=on, period_end=START + datetime.timedelta(days=10), value="10")
     MeasurementFactory(indicator=on, period_end=MIDWAY, value="55")  # latest counts
@@ -173,7 +174,7 @@ def test_progress_statuses_and_summary(program, django_assert_num_queries):
     MeasurementFactory(indicator=off, period_end=MIDWAY, value="50")
     IndicatorFactory(program=program, name="C no measurement", **dates())
     IndicatorFactory(program=program, name="D no baseline", baseline_value=None, baseline_date=None)
-    with django_assert_num_queries(2):
+    with exact_queries(2):
         progress = selectors.indicator_progress_list(program=program, today=MIDWAY)
     assert [item.status for item in progress] == [
         "on_track",

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from core.charts import Series, bar_chart, stacked_bar_chart
-from lifecycle.selectors import StageDurations
+from lifecycle.portfolio_selectors import StageDurations
 from portfolio.charts import indicator_share_chart, stage_duration_chart, stage_type_chart
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chtprograms.models import Program
 from lifecycle.models import Lifecycle, StagePlan, StageTransition
-from lifecycle.selectors import _median_of_counts, stage_durations
+from lifecycle.portfolio_selectors import _median_of_counts, stage_durations
 from plan.budget.selectors import budget_usd_breakdown
 from plan.chw_support.models import CHWSupport
 from plan.chw_support.selectors import chw_gap_conditions, chw_support_gaps, chw_support_totals

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from chtprograms.services import data_sharing_agreement_record
-from lifecycle.services import activity_plan
+from lifecycle.activity_services import activity_plan
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get, profile_update

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reminders.models import Notification, NotificationKind
 from tests.factories import ProgramFactory, UserFactory
+from tests.queries import exact_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +117,12 @@ def test_mark_all_read(client, person, program):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_the_list_query_count_does_not_grow(
-    client, person, program, size, django_assert_num_queries
-):
+def test_the_list_query_count_does_not_grow(client, person, program, size):
     notify(person, program, count=size)
     for _ in range(3):
         notify(person, ProgramFactory(head=person), count=2)
     client.force_login(person)
     # session, user, the count and the page of notifications (with programs), the bell
-    with django_assert_num_queries(5):
+    with exact_queries(5):
         response = client.get(reverse("reminders:notifications"))
     assert response.status_code == 200

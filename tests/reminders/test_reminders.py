@@ -1,25 +1,16 @@
 """Reminders: who gets a digest, when (08:00 where they are), and what it lists."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from chtprograms.models import Program
 from chtprograms.services import data_sharing_agreement_record
-from lifecycle.services import (
-    activity_plan,
-    ethics_approval_record,
-    lifecycle_advance,
-    lifecycle_cancel,
-    lifecycle_hold,
-)
+from lifecycle.activity_services import ethics_approval_record
+from lifecycle.services import lifecycle_advance, lifecycle_cancel, lifecycle_hold
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
-from personas.services import membership_add, profile_get, profile_update
+from personas.services import membership_add, profile_get
 from plan.hosting.services import hosting_instance_record
 from reminders import scan as reminders
 from reminders.models import DigestDispatch, DispatchStatus, Notification, NotificationKind
@@ -27,38 +18,9 @@ from reminders.services import digest_deliver, digests_send_due
 from tests.factories import ProgramFactory, UserFactory
 from tests.lifecycle.conftest import meet_gate
 
+from .helpers import TODAY, assign, at, notifications_of, run, set_profile
+
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2027, 3, 1)  # a Monday
-
-
-def at(local: str, zone: str) -> datetime.datetime:
-    """An aware instant: `local` ("2027-03-01 08:00") in `zone`."""
-    naive = datetime.datetime.fromisoformat(local)
-    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(datetime.UTC)
-
-
-def set_profile(user, **changes):
-    profile = profile_get(user=user)
-    values = {
-        "time_zone": profile.time_zone,
-        "language": profile.language,
-        "digest_frequency": profile.digest_frequency,
-        "days_ahead": profile.days_ahead,
-        "email_closeout_reports": profile.email_closeout_reports,
-        "muted_programs": list(profile.muted_programs.all()),
-    }
-    values.update(changes)
-    return profile_update(profile=profile, **values)
-
-
-def assign(program, user, due_on, title=None):
-    activity = program.stage_activities.filter(stage=Stage.INITIATION).first()
-    if title:
-        from tests.factories import StageActivityFactory
-
-        activity = StageActivityFactory(program=program, stage=Stage.INITIATION, title=title)
-    return activity_plan(activity=activity, assignee=user, due_on=due_on)
 
 
 @pytest.fixture
@@ -68,16 +30,6 @@ def team(program, head, developer):
     assign(program, developer, TODAY + datetime.timedelta(days=3), title="Write the forms")
     set_profile(head, digest_frequency=DigestFrequency.OFF)
     return program
-
-
-def run(moment):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("reminders.services._enqueue_digest", lambda dispatch_id: None)
-        return digests_send_due(now=moment)
-
-
-def notifications_of(user):
-    return list(Notification.objects.filter(person=user).order_by("position"))
 
 
 # --- when: 08:00 in the person's time zone -----------------------------------------------------
@@ -204,7 +156,7 @@ def test_due_soon_and_overdue_activities_within_the_window(team, developer):
 
 
 def test_finished_activities_and_stages_left_behind_are_not_reminded(team, developer, head):
-    from lifecycle.services import activity_update
+    from lifecycle.activity_services import activity_update
 
     done = assign(team, developer, TODAY, title="Done already")
     activity_update(activity=done, by=developer, status="done", evidence_note="Minutes")
@@ -280,73 +232,6 @@ def test_expiring_documents_go_to_the_roles_that_renew_them(team, head, develope
         tls_auto_renews=True,
     )
     assert documents(sysadmin) == set()
-
-
-# --- the scan's cost does not grow with the data ------------------------------------------------
-
-
-def portfolio(size: int, people: list, today=TODAY):
-    """`size` programs; everyone in `people` on each, with an activity due and dates expiring."""
-    head = people[0]
-    for index in range(size):
-        program = ProgramFactory(head=head, country=["KE", "NP", "ML", "TG"][index % 4])
-        for person, role in zip(
-            people[1:],
-            [PersonaRole.SOFTWARE_DEVELOPER, PersonaRole.SYSTEM_ADMIN, PersonaRole.RESEARCHER],
-            strict=False,
-        ):
-            membership_add(program=program, user=person, role=role)
-            assign(program, person, today + datetime.timedelta(days=index % 5), title="Task")
-        data_sharing_agreement_record(program=program, reference="MoU", expires_on=today)
-        hosting_instance_record(
-            program=program,
-            domain=f"p{index}.example.org",
-            domain_renews_on=today,
-            tls_expires_on=today,
-            tls_auto_renews=False,
-        )
-        if index % 3 == 0:
-            meet_gate(program, Stage.INITIATION, head)
-
-
-#: memberships (+ programs, lifecycles), activities, stage plans, ethics approvals, the
-#: current stage's activities and the considerations (gates), agreements, instances.
-SCAN_QUERIES = 8
-
-
-@pytest.mark.parametrize("size", [10, 200])
-def test_the_scan_query_count_is_the_same_at_10_and_200_programs(size, django_assert_num_queries):
-    early = datetime.date(2027, 1, 5)  # before initiation's planned end: only met gates wait
-    people = [UserFactory() for _ in range(4)]
-    portfolio(size, people, today=early)
-    recipients = [reminders.Recipient(user_id=person.pk, today=early) for person in people]
-    with django_assert_num_queries(SCAN_QUERIES):
-        found = reminders.scan(recipients)
-    met = len(range(0, size, 3))  # programs whose gate is met (their activities are done)
-    assert len({item.program_id for item in found[people[1].pk]}) == size - met
-    waiting = [item for item in found[people[0].pk] if item.kind == NotificationKind.GATE_WAITING]
-    assert len(waiting) == met
-    assert len([item for item in found[people[2].pk] if item.subject == "domain"]) == size
-
-
-def test_a_whole_hourly_run_costs_the_same_at_10_and_200_programs():
-    people = [UserFactory() for _ in range(4)]
-    portfolio(10, people)
-    for person in people:
-        set_profile(person, time_zone="Africa/Nairobi")
-    with CaptureQueriesContext(connection) as small:
-        assert run(at("2027-03-01 08:00", "Africa/Nairobi")).claimed == 4
-    portfolio(190, people)
-    with CaptureQueriesContext(connection) as large:
-        assert run(at("2027-03-02 08:00", "Africa/Nairobi")).claimed == 4
-    assert Notification.objects.filter(person=people[2], subject="domain").count() == 10 + 200
-
-    def counted(queries):
-        # The notifications go in with one bulk INSERT, which the database driver may cut
-        # into chunks (SQLite allows few parameters per statement): every other query counts.
-        return [q for q in queries if not q["sql"].startswith('INSERT INTO "lifecycle_notif')]
-
-    assert len(counted(large.captured_queries)) == len(counted(small.captured_queries))
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -482,32 +367,3 @@ def test_a_digest_that_cannot_be_written_is_marked_failed_not_retried(team, deve
     dispatch = DigestDispatch.objects.get(pk=dispatch_id)
     assert dispatch.status == DispatchStatus.FAILED
     assert dispatch.error == "ValueError: a template bug"
-
-
-def test_the_scan_costs_the_same_with_programs_in_other_stages_at_10_and_200():
-    """Programs whose planning gate is evaluated too (its facts come from the bulk loaders)."""
-    from tests.lifecycle.conftest import finish_activities
-
-    early = datetime.date(2027, 1, 5)
-    people = [UserFactory() for _ in range(4)]
-    recipients = [reminders.Recipient(user_id=person.pk, today=early) for person in people]
-
-    def grow(size):
-        before = Program.objects.count()
-        portfolio(size, people, today=early)
-        for program in Program.objects.order_by("pk")[before:]:
-            if program.pk % 2:
-                meet_gate(program, Stage.INITIATION, people[0])
-                lifecycle_advance(lifecycle=program.lifecycle, by=people[0], note="go")
-                finish_activities(program, Stage.PLANNING, people[0])
-
-    grow(10)
-    with CaptureQueriesContext(connection) as small:
-        reminders.scan(recipients)
-    grow(190)
-    with CaptureQueriesContext(connection) as large:
-        found = reminders.scan(recipients)
-    assert len(large.captured_queries) == len(small.captured_queries)
-    assert {item.program_id for item in found[people[2].pk]} == set(
-        Program.objects.values_list("pk", flat=True)
-    )

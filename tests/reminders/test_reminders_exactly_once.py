@@ -16,7 +16,7 @@ from celery import Celery
 from django.core import mail
 from django.db import connection, connections
 
-from lifecycle.services import activity_plan
+from lifecycle.activity_services import activity_plan
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get, profile_update

@@ -13,9 +13,7 @@ from billiard.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count
-from django.test.utils import CaptureQueriesContext
 
 from chtprograms.models import Program
 from config.celery_app import app as celery_app
@@ -35,6 +33,7 @@ from reports.services import report_email, report_render, report_request
 from reports.tasks import email_closeout_report, render_closeout_report
 from tests.factories import CloseoutReportFactory, ProgramFactory, UserFactory, reviewer
 from tests.lifecycle.conftest import finish_activities, meet_gate
+from tests.queries import assert_same_count, counting, exact_queries
 from tests.services import ROOT, missing
 
 from .reporting import (
@@ -204,10 +203,10 @@ def test_reading_the_content_costs_the_same_whatever_the_size(head):
         program = Program.objects.select_related("lead_organization", "lifecycle").get(
             pk=program.pk
         )
-        with CaptureQueriesContext(connection) as queries:
+        with counting() as queries:
             reports.render_html(program=program)
-        counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1]
+        counts.append(queries)
+    assert_same_count(*counts)
 
 
 def test_a_large_program_renders_well_within_the_time_limit(head, settings):
@@ -471,18 +470,16 @@ def test_the_closeout_gate_needs_a_scaling_decision_and_a_ready_report(program, 
     assert lifecycle.stage == Stage.CLOSED
 
 
-def test_the_closeout_gate_reads_its_facts_once_and_in_bulk(
-    program, head, django_assert_num_queries
-):
+def test_the_closeout_gate_reads_its_facts_once_and_in_bulk(program, head):
     lifecycle = advance_to(program, Stage.CLOSEOUT, head)
     context = gates.GateContext(lifecycle)
-    with django_assert_num_queries(3):  # activities, scaling decision, report versions
+    with exact_queries(3):  # activities, scaling decision, report versions
         gates.evaluate(lifecycle, context=context)
-    with django_assert_num_queries(0):
+    with exact_queries(0):
         gates.evaluate(lifecycle, context=context)
     others = [advance_to(ProgramFactory(head=head), Stage.CLOSEOUT, head) for _ in range(3)]
     contexts = [gates.GateContext(lc) for lc in [lifecycle, *others]]
-    with django_assert_num_queries(2):  # one per closeout fact, for all four programs
+    with exact_queries(2):  # one per closeout fact, for all four programs
         gates.preload_facts(contexts)
     assert all("closeout_reports" in context._facts for context in contexts)
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from chtprograms.models import Consideration, Organization, Program
 from chtprograms.services import consideration_update, program_update
-from lifecycle.services import activity_update
+from lifecycle.activity_services import activity_update
 from plan.chw_support.services import chw_support_save
 from plan.risks.services import lesson_create, scaling_decision_record
 from reports import render as reports
