@@ -27,6 +27,7 @@ from chtprograms.forms import (
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
 from core.forms import apply_service_errors
+from instances.selectors import instances_state_for_programs
 from core.views import record_form_page
 from lifecycle.selectors import lifecycle_summary
 from personas.models import Membership
@@ -143,6 +144,7 @@ def program_detail(request, slug):
             "consideration_summary": selectors.consideration_summary(program=program),
             "lifecycle_summary": lifecycle_summary(program=program),
             "plan": plan_selectors.plan_overview(program=program),
+            "instances": instances_state_for_programs([program.pk]).get(program.pk),
             "can_change": request.user.has_perm("chtprograms.change_program", program),
         },
     )

@@ -36,8 +36,8 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
         {"program list": 7, "program list, site staff": 6, "home": 6},
     ),
     (
-        "program overview (stage rail, gate, budget, indicators, team)",
-        {"program overview": 14},
+        "program overview (stage rail, gate, budget, indicators, team, CHT instances)",
+        {"program overview": 16},
     ),
     (
         "considerations page / team page / lifecycle page",

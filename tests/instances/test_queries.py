@@ -80,3 +80,21 @@ def test_the_portfolio_and_digest_selectors_at_2_and_12_programs(selector, queri
     small = run(programs_with_instances(2, "a"))
     large = run(programs_with_instances(12, "b"))
     assert len(small) == 2 and len(large) == 12
+
+
+def test_the_overview_health_card_shows_the_instances_state(client):
+    head = UserFactory()
+    program = ProgramFactory(head=head, slug="siaya")
+    client.force_login(head)
+    url = reverse("chtprograms:program-detail", args=["siaya"])
+    page = client.get(url).content.decode()
+    assert 'id="instances-state"' in page and "none recorded yet" in page
+    add_instances(program, 2, days=2, per_day=2)
+    page = client.get(url).content.decode()
+    state = selectors.instances_state_for_programs([program.pk])[program.pk]
+    assert state.polled == 2
+    if state.down:
+        assert f"{state.down} down" in page
+    else:
+        assert "all up" in page
+    assert reverse("instances:list", args=["siaya"]) in page
