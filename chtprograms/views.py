@@ -27,8 +27,8 @@ from chtprograms.forms import (
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
 from core.forms import apply_service_errors
-from instances.selectors import instances_state_for_programs
 from core.views import record_form_page
+from instances.selectors import instances_state_for_programs
 from lifecycle.selectors import lifecycle_summary
 from personas.models import Membership
 from personas.selectors import team_by_role

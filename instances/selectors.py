@@ -397,3 +397,41 @@ def latest_snapshot_json(*, instance: Instance) -> dict | None:
         data["tls_not_after"] = snapshot.tls_not_after.isoformat()
     data["docs_per_gb"] = snapshot.docs_per_gb
     return data
+
+
+@dataclass(frozen=True)
+class ObservedDensity:
+    """How many documents a live instance stores per GB of its database file."""
+
+    instance_label: str
+    documents_per_gb: int
+    polled_at: datetime.datetime
+
+
+def observed_documents_per_gb(*, program: Program) -> ObservedDensity | None:
+    """The density observed on the program's production instance (or, without one, any of its
+    instances) at its latest poll that reported sizes (CHT 4.12+): a calibration for the
+    hosting estimate. Two queries."""
+    instances = list(
+        _instances_of([program.pk])
+        .filter(latest_snapshot__medic_doc_count__gt=0, latest_snapshot__medic_file_bytes__gt=0)
+        .select_related("latest_snapshot")
+        .only(
+            "label",
+            "base_url",
+            "kind",
+            "latest_snapshot__medic_doc_count",
+            "latest_snapshot__medic_file_bytes",
+            "latest_snapshot__polled_at",
+        )
+    )
+    if not instances:
+        return None
+    instances.sort(key=lambda instance: instance.kind != Kind.PRODUCTION)
+    chosen = instances[0]
+    snapshot = chosen.latest_snapshot
+    return ObservedDensity(
+        instance_label=chosen.label or chosen.base_url,
+        documents_per_gb=snapshot.docs_per_gb,
+        polled_at=snapshot.polled_at,
+    )

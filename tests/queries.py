@@ -47,7 +47,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
         "budget / hosting estimate / indicators / CHW support / risks & lessons",
         {
             "budget page": 11,
-            "hosting estimate page": 10,
+            "hosting estimate page": 11,
             "indicators page": 8,
             "CHW support page": 7,
             "risks and lessons page": 9,

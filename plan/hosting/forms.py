@@ -8,6 +8,7 @@ from plan.hosting.estimate import (
     DEFAULT_OVERPROVISIONING,
     DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
     DEFAULT_USERS_PER_CPU,
+    DOCUMENTS_PER_GB,
 )
 from plan.hosting.models import HostingInstance
 from plan.hosting.services import HOSTING_INSTANCE_FIELDS
@@ -58,6 +59,17 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("How many users one CPU serves (the calculator uses 288)."),
     )
+    documents_per_gb = forms.IntegerField(
+        label=_("Documents per GB"),
+        min_value=1_000,
+        max_value=10_000_000,
+        initial=DOCUMENTS_PER_GB,
+        required=False,
+        help_text=_(
+            "How many documents fit in a GB of database (the calculator uses 186,089; a live "
+            "instance of the program may tell better)."
+        ),
+    )
 
     def clean(self):
         # The advanced inputs may be left empty (or out of an older link): the calculator's own.
@@ -65,6 +77,7 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
         for name, default in (
             ("reports_per_workflow_year", DEFAULT_REPORTS_PER_WORKFLOW_YEAR),
             ("users_per_cpu", DEFAULT_USERS_PER_CPU),
+            ("documents_per_gb", DOCUMENTS_PER_GB),
         ):
             if data.get(name) is None and name not in self.errors:
                 data[name] = default

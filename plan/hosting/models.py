@@ -28,6 +28,9 @@ class HostingEstimate(models.Model):
     users_per_cpu = models.PositiveIntegerField(
         _("users per CPU"), default=288, validators=[MinValueValidator(1)]
     )
+    documents_per_gb = models.PositiveIntegerField(
+        _("documents per GB"), default=186_089, validators=[MinValueValidator(1)]
+    )
     documents = models.PositiveBigIntegerField(_("documents"))
     disk_gb = models.DecimalField(_("disk (GB)"), max_digits=14, decimal_places=2)
     cpus = models.PositiveIntegerField(_("CPUs"))

@@ -35,6 +35,7 @@ def hosting_estimate_save(
     overprovisioning: int,
     reports_per_workflow_year: int = 1,
     users_per_cpu: int = 288,
+    documents_per_gb: int = 186_089,
 ) -> HostingEstimate:
     result = estimate_hosting(
         users=users,
@@ -44,6 +45,7 @@ def hosting_estimate_save(
         overprovisioning=overprovisioning,
         reports_per_workflow_year=reports_per_workflow_year,
         users_per_cpu=users_per_cpu,
+        documents_per_gb=documents_per_gb,
     )
     return create_validated(
         HostingEstimate(
@@ -56,6 +58,7 @@ def hosting_estimate_save(
             overprovisioning=overprovisioning,
             reports_per_workflow_year=reports_per_workflow_year,
             users_per_cpu=users_per_cpu,
+            documents_per_gb=documents_per_gb,
             documents=result.documents,
             disk_gb=result.disk_gb,
             cpus=result.cpus,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
 from core.views import record_form_page
+from instances.selectors import observed_documents_per_gb
 from plan.budget.rates import from_usd
 from plan.budget.selectors import exchange_rates
 from plan.chw_support import selectors as chw_support_selectors
@@ -22,6 +23,7 @@ from plan.hosting.estimate import (
     DEFAULT_OVERPROVISIONING,
     DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
     DEFAULT_USERS_PER_CPU,
+    DOCUMENTS_PER_GB,
     NOT_INCLUDED,
     PRODUCTION_FLOORS,
     UPGRADE_SPACE_FACTOR,
@@ -45,6 +47,7 @@ def _hosting_initial(program) -> dict:
         "overprovisioning": DEFAULT_OVERPROVISIONING,
         "reports_per_workflow_year": DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
         "users_per_cpu": DEFAULT_USERS_PER_CPU,
+        "documents_per_gb": DOCUMENTS_PER_GB,
     }
 
 
@@ -87,6 +90,8 @@ def hosting_estimate(request, slug):
         "floors": PRODUCTION_FLOORS,
         "calculator_version": CALCULATOR_VERSION,
         "upgrade_factor": UPGRADE_SPACE_FACTOR,
+        "observed": observed_documents_per_gb(program=program),
+        "calculator_documents_per_gb": DOCUMENTS_PER_GB,
     }
     if request.htmx and request.method == "GET":
         return render(request, "plan/partials/_hosting_estimate_result.html", context, status=200)
