@@ -219,6 +219,8 @@ REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
+# Who may start a program: site staff, people who already head one, and this group's members.
+PROGRAM_CREATOR_GROUP = env("PROGRAM_CREATOR_GROUP", default="Program creators")
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 # Closeout report: how long one PDF may take to render (below the worker's soft time limit);
