@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, VersionedFormMixin
 from plan.hosting.estimate import DEFAULT_OVERPROVISIONING
 from plan.hosting.models import HostingInstance
 from plan.hosting.services import HOSTING_INSTANCE_FIELDS
@@ -38,7 +38,9 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
     )
 
 
-class HostingInstanceForm(StyledFormMixin, forms.ModelForm):
+class HostingInstanceForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    version_new_records = True  # one per program: two people may fill it in at once
+
     class Meta:
         model = HostingInstance
         fields = HOSTING_INSTANCE_FIELDS
