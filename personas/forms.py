@@ -50,6 +50,7 @@ class MembershipAddForm(StyledFormMixin, forms.Form):
         self.fields["user"].queryset = team
         if not can_appoint_head:
             self.fields["role"].refuse_head()
+        self.fields["role"].choices = [("", "---------"), *self.fields["role"].choices]
         self.find_person = find_person
 
     def clean(self):
