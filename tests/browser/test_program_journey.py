@@ -70,7 +70,10 @@ def test_create_program_fill_consideration_add_team_member(live_server, browser,
     card.get_by_label("Notes", exact=True).fill("Data-sharing agreement with the county in review.")
     card.get_by_role("button", name="Save").click()
     expect(card.get_by_text("Data-sharing agreement with the county in review.")).to_be_visible()
-    card.get_by_role("checkbox", name="Governance structure agreed").check()
+    # Ticking saves in place; wait for the card to come back before the next click, or its
+    # swap could land after the next response and replace it.
+    with page.expect_response(lambda response: "/checklist/" in response.url):
+        card.get_by_role("checkbox", name="Governance structure agreed").check()
     expect(card.get_by_role("checkbox", name="Governance structure agreed")).to_be_checked()
     # An empty checklist item is refused in place, with the message beside the field.
     card.get_by_role("button", name="Add").click()
