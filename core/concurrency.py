@@ -48,6 +48,13 @@ def _normal(field: models.Field, value) -> str:
         return ""
     if isinstance(value, models.Model):
         value = value.pk
+    elif isinstance(value, str) and not field.is_relation:
+        try:  # text as typed ("120000" for a decimal, "2027-01-01" for a date)
+            value = field.to_python(value)
+        except ValidationError:
+            pass
+        if value is None:
+            return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, decimal.Decimal):
