@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import (
@@ -10,14 +11,15 @@ from chtprograms.models import (
     Organization,
     Program,
 )
+from chtprograms.selectors import free_slug
 from chtprograms.services import DATA_SHARING_AGREEMENT_FIELDS, PROGRAM_EDITABLE_FIELDS
 from core.currencies import currency_choices
-from core.forms import DateInput, PersonChoiceField, StyledFormMixin
+from core.forms import DateInput, PersonChoiceField, StyledFormMixin, VersionedFormMixin
 
 User = get_user_model()
 
 
-class ProgramForm(StyledFormMixin, forms.ModelForm):
+class ProgramForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=())
 
     class Meta:
@@ -37,13 +39,62 @@ class ProgramForm(StyledFormMixin, forms.ModelForm):
         self.fields["currency"].help_text = Program._meta.get_field("currency").help_text
         self.fields["lead_organization"].queryset = Organization.objects.order_by("name")
 
+    def _post_clean(self):
+        super()._post_clean()
+        if self.has_error("slug", "unique"):  # offer a free one: no need to guess
+            suggestion = free_slug(self.instance.slug)
+            if suggestion:
+                del self._errors["slug"]
+                self.add_error(
+                    "slug",
+                    ValidationError(
+                        _("This short name is taken; choose another, for example “%(slug)s”.")
+                        % {"slug": suggestion},
+                        code="unique",
+                    ),
+                )
+
 
 class ProgramCreateForm(ProgramForm):
-    head = PersonChoiceField(
-        label=_("Program head"),
-        queryset=User.objects.filter(is_active=True).order_by("first_name", "username"),
-        help_text=_("Makes gate decisions. You can add the rest of the team afterwards."),
+    """A new program. Its head is the creator, or the person whose exact e-mail address is
+    given: the form lists nobody, so it tells no one who else has an account."""
+
+    head_email = forms.EmailField(
+        label=_("Program head's e-mail address"),
+        required=False,
+        help_text=_(
+            "Leave empty to be the program head yourself, or give the exact e-mail address of "
+            "the person who will be. The head makes the gate decisions; you can add the rest "
+            "of the team afterwards."
+        ),
     )
+
+    def __init__(self, *args, creator, find_person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creator = creator
+        self.find_person = find_person
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("head_email")
+        if email:
+            head = self.find_person(email=email)
+            if head is None:
+                self.add_error(
+                    "head_email",
+                    _(
+                        "No one can be made head with this address. Check it, leave it empty "
+                        "to be the head yourself, or ask a site administrator."
+                    ),
+                )
+            data["head"] = head
+        elif "head_email" not in self.errors:
+            data["head"] = self.creator
+        return data
+
+    def program_fields(self) -> dict:
+        """The program's own fields (everything but the head)."""
+        return {name: self.cleaned_data[name] for name in PROGRAM_EDITABLE_FIELDS}
 
 
 class PartnerForm(StyledFormMixin, forms.Form):
@@ -105,7 +156,7 @@ class HealthNoteForm(StyledFormMixin, forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
-class ConsiderationForm(StyledFormMixin, forms.ModelForm):
+class ConsiderationForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -131,7 +182,9 @@ class ConsiderationItemAddForm(StyledFormMixin, forms.ModelForm):
         fields = ["label"]
 
 
-class DataSharingAgreementForm(StyledFormMixin, forms.ModelForm):
+class DataSharingAgreementForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    version_new_records = True  # one per program: two people may fill it in at once
+
     class Meta:
         model = DataSharingAgreement
         fields = DATA_SHARING_AGREEMENT_FIELDS

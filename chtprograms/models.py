@@ -72,6 +72,8 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
         unique=True,
         validators=[slug_validator],
         help_text=_("Used in the program's web address. Lowercase letters, digits and hyphens."),
+        # Neutral: the other program may be one the user is not allowed to know of.
+        error_messages={"unique": _("This short name is taken; choose another.")},
     )
     program_type = models.CharField(_("program type"), max_length=32, choices=ProgramType.choices)
     country = CountryField(_("country"))
@@ -120,8 +122,10 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
                 "country",
                 name="program_name_unique_per_country",
                 violation_error_code="duplicate_name",
+                # Neutral: the other program may be one the user is not allowed to know of.
                 violation_error_message=_(
-                    "A program with this name already exists in this country."
+                    "This name is taken in this country; choose another (adding the region or "
+                    "the year often helps)."
                 ),
             ),
             models.CheckConstraint(

@@ -92,6 +92,14 @@ def program_get(*, user, slug: str) -> Program:
     return get_or_404(programs, "No such program.", slug=slug)
 
 
+def free_slug(slug: str) -> str | None:
+    """A short name like `slug` that no program uses yet ("slug-2", "slug-3"…), or None."""
+    base = slug[: Program._meta.get_field("slug").max_length - 3]
+    candidates = [f"{base}-{number}" for number in range(2, 20)]
+    taken = set(Program.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    return next((candidate for candidate in candidates if candidate not in taken), None)
+
+
 def program_partners(*, program: Program):
     return program.partner_links.select_related("organization")
 

@@ -16,7 +16,8 @@ from chtprograms.models import (
     Program,
     ProgramPartner,
 )
-from core.services import checked_fields, create_validated, update_validated
+from core.concurrency import ensure_unchanged
+from core.services import checked_fields, create_or_update_validated
 from lifecycle.services import lifecycle_create
 from personas.models import PersonaRole
 from personas.services import membership_add
@@ -85,8 +86,13 @@ def program_create(
 
 @transaction.atomic
 def program_update(
-    *, program: Program, partners: Iterable[tuple[Organization, str]] | None = None, **fields
+    *,
+    program: Program,
+    partners: Iterable[tuple[Organization, str]] | None = None,
+    version: str | None = None,
+    **fields,
 ) -> Program:
+    ensure_unchanged(program, version, fields)
     changed = [name for name in fields if name in PROGRAM_EDITABLE_FIELDS]
     for name in changed:
         setattr(program, name, fields[name])
@@ -121,9 +127,19 @@ def program_unarchive(*, program: Program) -> Program:
     return program
 
 
+@transaction.atomic
 def consideration_update(
-    *, consideration: Consideration, status: str, risk: str, owner, notes: str
+    *,
+    consideration: Consideration,
+    status: str,
+    risk: str,
+    owner,
+    notes: str,
+    version: str | None = None,
 ) -> Consideration:
+    ensure_unchanged(
+        consideration, version, {"status": status, "risk": risk, "owner": owner, "notes": notes}
+    )
     consideration.status = status
     consideration.risk = risk
     consideration.owner = owner
@@ -169,10 +185,14 @@ def default_planned_dates(
 DATA_SHARING_AGREEMENT_FIELDS = ("reference", "data_controller", "signed_on", "expires_on")
 
 
-def data_sharing_agreement_record(*, program: Program, **fields) -> DataSharingAgreement:
+def data_sharing_agreement_record(
+    *, program: Program, version: str | None = None, **fields
+) -> DataSharingAgreement:
     """Record (or correct) the program's data-sharing agreement."""
-    fields = checked_fields(fields, DATA_SHARING_AGREEMENT_FIELDS)
-    agreement = DataSharingAgreement.objects.filter(program=program).first()
-    if agreement is None:
-        return create_validated(DataSharingAgreement(program=program, **fields))
-    return update_validated(agreement, DATA_SHARING_AGREEMENT_FIELDS, fields)
+    return create_or_update_validated(
+        DataSharingAgreement,
+        {"program": program},
+        DATA_SHARING_AGREEMENT_FIELDS,
+        fields,
+        version=version,
+    )

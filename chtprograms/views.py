@@ -1,14 +1,13 @@
 """Program pages. Thin: parse the request, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from chtprograms import selectors, services
 from chtprograms.access import program_for
@@ -30,20 +29,21 @@ from core.forms import apply_service_errors
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
 from lifecycle.selectors import lifecycle_summary
-from personas.models import Membership
-from personas.selectors import team_by_role
+from personas.selectors import person_by_email, team_by_role, team_users
 from plan import selectors as plan_selectors
 
 PAGE_SIZE = 25
 
 
 @login_required
+@require_GET
 def home(request):
     programs = selectors.my_programs(user=request.user)
     return render(request, "chtprograms/home.html", {"programs": programs})
 
 
 @login_required
+@require_GET
 def program_list(request):
     filters = selectors.ProgramFilters(
         q=request.GET.get("q", "").strip(),
@@ -82,14 +82,16 @@ def program_create(request):
     start, end = default_planned_dates()
     form = ProgramCreateForm(
         request.POST or None,
-        initial={"head": request.user, "planned_start": start, "planned_end": end},
+        initial={"planned_start": start, "planned_end": end},
+        creator=request.user,
+        find_person=person_by_email,
     )
     partners = PartnerFormSet(request.POST or None, prefix="partners")
     if request.method == "POST" and form.is_valid() and partners.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.program_fields()
         try:
             program = services.program_create(
-                head=data.pop("head"), partners=partners.partners(), **data
+                head=form.cleaned_data["head"], partners=partners.partners(), **data
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -100,7 +102,12 @@ def program_create(request):
         request,
         "chtprograms/program_form.html",
         {"form": form, "partners": partners, "creating": True},
+        status=400 if form.errors or _formset_errors(partners) else 200,
     )
+
+
+def _formset_errors(formset) -> bool:
+    return formset.is_bound and not formset.is_valid()
 
 
 @login_required
@@ -126,10 +133,12 @@ def program_edit(request, slug):
         request,
         "chtprograms/program_form.html",
         {"form": form, "partners": partners, "program": program, "creating": False},
+        status=400 if form.errors or _formset_errors(partners) else 200,
     )
 
 
 @login_required
+@require_GET
 def program_detail(request, slug):
     program = program_for(request, slug)
     return render(
@@ -182,33 +191,32 @@ def program_archive(request, slug):
 
 
 def _team_users(program):
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.current().filter(program=program).values("user"))
-        .order_by("first_name", "username")
-    )
+    return team_users(program=program)
 
 
-def _card_context(request, program, consideration, form=None, add_form=None):
+def _card_context(request, program, consideration, form=None, add_form=None, item_form=None):
     return {
-        "saved": request.method == "POST" and form is None and add_form is None,
+        "saved": request.method == "POST" and form is None and add_form is None and not item_form,
         "program": program,
         "consideration": consideration,
         "description": AREA_DESCRIPTIONS[consideration.area],
         "form": form,
         "add_form": add_form or ConsiderationItemAddForm(),
+        "item_form": item_form,
         "can_change": request.user.has_perm("chtprograms.change_program", program),
     }
 
 
-def _render_card(request, program, consideration, form=None, add_form=None, status=200):
+def _render_card(
+    request, program, consideration, form=None, add_form=None, status=200, item_form=None
+):
     """The card fragment for htmx; the whole page (which includes the same fragment) otherwise."""
-    context = _card_context(request, program, consideration, form, add_form)
+    context = _card_context(request, program, consideration, form, add_form, item_form)
     if request.htmx:
         return render(
             request, "chtprograms/partials/_consideration_card.html", context, status=status
         )
-    if form is None and status == 200:
+    if form is None and item_form is None and status == 200:
         return redirect(
             reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
         )
@@ -216,6 +224,7 @@ def _render_card(request, program, consideration, form=None, add_form=None, stat
 
 
 @login_required
+@require_GET
 def consideration_list(request, slug):
     program = program_for(request, slug)
     considerations = selectors.consideration_list(program=program)
@@ -252,8 +261,12 @@ def consideration_edit(request, slug, area):
         request.POST or None, instance=consideration, team_users=_team_users(program)
     )
     if request.method == "POST" and form.is_valid():
-        services.consideration_update(consideration=consideration, **form.cleaned_data)
-        return _render_card(request, program, consideration)
+        try:
+            services.consideration_update(consideration=consideration, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _render_card(request, program, consideration)
     if request.method == "POST":
         consideration.refresh_from_db()
     return _render_card(
@@ -286,7 +299,9 @@ def consideration_item_update(request, slug, pk):
         services.consideration_item_update(item=item, **form.cleaned_data)
     area = item.consideration.area
     consideration = selectors.consideration_get(program=program, area=area)
-    return _render_card(request, program, consideration, status=200 if form.is_valid() else 400)
+    if form.errors:  # the card keeps what was typed, with the message beside it
+        return _render_card(request, program, consideration, status=400, item_form=form)
+    return _render_card(request, program, consideration)
 
 
 @login_required

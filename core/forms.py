@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.concurrency import EditConflict, read_version, version_of
 
 
 class StyledFormMixin:
@@ -55,8 +58,51 @@ class ValueInput(forms.NumberInput):
         super().__init__(attrs={"step": "any", "inputmode": "decimal", **kwargs})
 
 
+class VersionedFormMixin:
+    """A hidden `version` field: the record as it was when the form was opened.
+
+    The service compares it with the record when saving (`core.concurrency.ensure_unchanged`),
+    so an edit made meanwhile by someone else is never overwritten silently. The record is the
+    ModelForm's instance, or `record=` for a plain form. New records carry none, unless the form
+    sets `version_new_records` (one record per program, made by whoever saves first)."""
+
+    version_new_records = False
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = record if record is not None else getattr(self, "instance", None)
+        if record is None or (record.pk is None and not self.version_new_records):
+            return
+        model_fields = {field.name for field in record._meta.concrete_fields}
+        self.fields["version"] = forms.CharField(
+            required=False,
+            widget=forms.HiddenInput,
+            initial=version_of(record, [name for name in self.fields if name in model_fields]),
+        )
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data.get("version") or ""
+        if version and read_version(version) is None:
+            raise ValidationError(
+                _("This form is out of date: reload the page and make your change again.")
+            )
+        return version
+
+    def apply_conflict(self, conflict: EditConflict) -> None:
+        """After a conflict: carry the record's version now, and show in their boxes the new
+        values of the fields only the other person changed (the user's own stay as typed)."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = conflict.version
+        for name, value in conflict.theirs.items():
+            if name in self.fields:
+                data[self.add_prefix(name)] = self.fields[name].prepare_value(value)
+        self.data = data
+
+
 def apply_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError beside the form's fields (or at the top)."""
+    if isinstance(error, EditConflict) and hasattr(form, "apply_conflict"):
+        form.apply_conflict(error)
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -5,6 +5,8 @@ that checks several permissions does one query."""
 
 import rules
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from .models import MANAGING_ROLES, Membership, PersonaRole
 
@@ -30,16 +32,54 @@ def is_site_staff(user) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
+def site_roles(user) -> frozenset[str]:
+    """The site-wide roles of `user`: "reviewer" (in the portfolio-reviewer group), "creator"
+    (in the program-creator group) and "head" (heads a program today). One query, cached on the
+    user object for the request (the services that change them drop the cache)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_site_roles", None)
+    if cached is None:
+        in_group = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"))
+        heads = Membership.objects.current().filter(
+            user_id=OuterRef("pk"), role=PersonaRole.PROGRAM_HEAD
+        )
+        flags = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values_list(
+                Exists(in_group.filter(group__name=settings.PORTFOLIO_REVIEWER_GROUP)),
+                Exists(in_group.filter(group__name=settings.PROGRAM_CREATOR_GROUP)),
+                Exists(heads),
+            )
+            .first()
+        ) or (False, False, False)
+        names = ("reviewer", "creator", "head")
+        cached = user._site_roles = frozenset(
+            name for name, flag in zip(names, flags, strict=True) if flag
+        )
+    return cached
+
+
+def forget_site_roles(user) -> None:
+    if hasattr(user, "_site_roles"):
+        del user._site_roles
+
+
 @rules.predicate
 def is_portfolio_reviewer(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_portfolio_reviewer", None)
-    if cached is None:
-        cached = user._is_portfolio_reviewer = user.groups.filter(
-            name=settings.PORTFOLIO_REVIEWER_GROUP
-        ).exists()
-    return cached
+    return "reviewer" in site_roles(user)
+
+
+@rules.predicate
+def is_program_creator(user) -> bool:
+    """In the program-creator group (settings.PROGRAM_CREATOR_GROUP)."""
+    return "creator" in site_roles(user)
+
+
+@rules.predicate
+def heads_a_program(user) -> bool:
+    return "head" in site_roles(user)
 
 
 @rules.predicate
@@ -61,10 +101,15 @@ def is_program_manager(user, program) -> bool:
 can_view_program = is_site_staff | is_portfolio_reviewer | is_program_member
 can_change_program = is_site_staff | is_program_manager
 can_decide_gate = is_site_staff | is_program_head
-can_create_program = rules.is_authenticated & (is_site_staff | ~is_portfolio_reviewer)
+#: Only heads and site staff appoint or remove a program head, so that an administrator cannot
+#: take a program over (appoint themselves, decide its gates, remove the real head).
+can_manage_heads = is_site_staff | is_program_head
+#: Who may start a program: site staff, the program-creator group, and anyone who heads one.
+can_create_program = is_site_staff | is_program_creator | heads_a_program
 
 rules.add_perm("chtprograms.add_program", can_create_program)
 rules.add_perm("chtprograms.view_program", can_view_program)
 rules.add_perm("chtprograms.change_program", can_change_program)
 rules.add_perm("personas.manage_team", can_change_program)
+rules.add_perm("personas.manage_heads", can_manage_heads)
 rules.add_perm("lifecycle.decide_gate", can_decide_gate)

@@ -46,7 +46,30 @@ def team_by_role(*, program: Program) -> list[tuple[str, list[Membership]]]:
 
 def membership_get(*, program: Program, pk: int) -> Membership:
     memberships = Membership.objects.current().select_related("user")
-    return get_or_404(memberships, "No such team member.", program=program, pk=pk)
+    membership = get_or_404(memberships, "No such team member.", program=program, pk=pk)
+    membership.program = program
+    return membership
+
+
+def team_users(*, program: Program) -> QuerySet:
+    """The people on the program's team today, once each (for the pickers of its pages)."""
+    from django.contrib.auth import get_user_model
+
+    on_team = Membership.objects.current().filter(program=program).values("user_id")
+    return get_user_model().objects.filter(pk__in=on_team).order_by("first_name", "username")
+
+
+def person_by_email(*, email: str):
+    """The one active person whose e-mail address is exactly `email` (letter case aside), or
+    None. People pickers find someone outside the team this way only, never from a list of
+    everyone: a user sees no one they have not already been told about."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip()
+    if not email:
+        return None
+    people = list(get_user_model().objects.filter(is_active=True, email__iexact=email)[:2])
+    return people[0] if len(people) == 1 else None
 
 
 def muteable_programs(*, user, profile) -> QuerySet[Program]:

@@ -4,25 +4,40 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chtprograms.models import Program
+from core.concurrency import ensure_unchanged
 
 from .models import Membership, PersonaRole, Profile
+from .rules import forget_site_roles
 from .timezones import country_time_zone
 
 
+def _may_touch_head(by, program: Program, *roles: str) -> None:
+    """Only a program head or site staff appoints, demotes or removes a program head.
+
+    `by` is the person making the change; None is the application itself (creating a program,
+    the demo data)."""
+    if by is None or PersonaRole.PROGRAM_HEAD not in roles:
+        return
+    if not by.has_perm("personas.manage_heads", program):
+        raise PermissionDenied(_("Only a program head or site staff can appoint or remove a head."))
+
+
 def membership_add(
-    *, program: Program, user, role: str, since: datetime.date | None = None
+    *, program: Program, user, role: str, since: datetime.date | None = None, by=None
 ) -> Membership:
+    _may_touch_head(by, program, role)
     membership = Membership(
         program=program, user=user, role=role, since=since or timezone.localdate()
     )
     membership.full_clean()
     membership.save()
+    forget_site_roles(user)
     return membership
 
 
@@ -41,24 +56,33 @@ def _ensure_another_head(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, membership: Membership, role: str, by=None, version: str | None = None
+) -> Membership:
+    ensure_unchanged(membership, version, {"role": role})
     if role != membership.role:
+        _may_touch_head(by, membership.program, membership.role, role)
         _ensure_another_head(membership)
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])
+    forget_site_roles(membership.user)
     return membership
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, until: datetime.date | None = None) -> Membership:
+def membership_end(
+    *, membership: Membership, until: datetime.date | None = None, by=None
+) -> Membership:
     """Take someone off the team. The row stays, dated, so the team's history is kept."""
+    _may_touch_head(by, membership.program, membership.role)
     _ensure_another_head(membership)
     membership.until = until or timezone.localdate()
     if membership.until < membership.since:
         membership.until = membership.since
     membership.full_clean()
     membership.save(update_fields=["until"])
+    forget_site_roles(membership.user)
     return membership
 
 
@@ -69,8 +93,17 @@ def portfolio_reviewer_set(*, user, is_reviewer: bool = True) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
-    if hasattr(user, "_is_portfolio_reviewer"):
-        del user._is_portfolio_reviewer
+    forget_site_roles(user)
+
+
+def program_creator_set(*, user, is_creator: bool = True) -> None:
+    """Put a user in (or take them out of) the group whose members may start programs."""
+    group, _created = Group.objects.get_or_create(name=settings.PROGRAM_CREATOR_GROUP)
+    if is_creator:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    forget_site_roles(user)
 
 
 # --- profile and preferences ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -12,28 +12,52 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
-from core.forms import person_label
+from core.forms import apply_service_errors, person_label
 
 from . import selectors, services
 from .forms import LanguageForm, MembershipAddForm, MembershipRoleForm, ProfileForm
-from .models import Membership
+from .models import PersonaRole
 from .preferences import remember_preferences
+
+MANAGE_HEADS = "personas.manage_heads"
+
+
+def _membership_for(request, program, pk):
+    """A team member's membership, for changing it: a program head's only for those who may
+    appoint and remove heads (403 for the others)."""
+    membership = selectors.membership_get(program=program, pk=pk)
+    if membership.role == PersonaRole.PROGRAM_HEAD and not request.user.has_perm(
+        MANAGE_HEADS, program
+    ):
+        raise PermissionDenied
+    return membership
 
 
 @login_required
 def team(request, slug):
     program = program_for(request, slug)
     can_manage = request.user.has_perm("personas.manage_team", program)
+    can_manage_heads = request.user.has_perm(MANAGE_HEADS, program)
     form = None
     if can_manage:
-        form = MembershipAddForm(request.POST or None, instance=Membership(program=program))
+        form = MembershipAddForm(
+            request.POST or None,
+            team=selectors.team_users(program=program),
+            find_person=selectors.person_by_email,
+            can_appoint_head=can_manage_heads,
+        )
     elif request.method == "POST":
         program_for(request, slug, "personas.manage_team")  # raises 403
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(program=program, **form.cleaned_data)
+            membership = services.membership_add(
+                program=program,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -49,6 +73,7 @@ def team(request, slug):
             "members": selectors.team_list(program=program),
             "form": form,
             "can_manage": can_manage,
+            "can_manage_heads": can_manage_heads,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -57,13 +82,23 @@ def team(request, slug):
 @login_required
 def membership_edit(request, slug, pk):
     program = program_for(request, slug, "personas.manage_team")
-    membership = selectors.membership_get(program=program, pk=pk)
-    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    membership = _membership_for(request, program, pk)
+    form = MembershipRoleForm(
+        request.POST or None,
+        initial={"role": membership.role},
+        record=membership,
+        can_appoint_head=request.user.has_perm(MANAGE_HEADS, program),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                version=form.cleaned_data.get("version"),
+                by=request.user,
+            )
         except ValidationError as error:
-            form.add_error("role", error.message_dict.get("role", error.messages))
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Role changed."))
             return redirect("personas:team", slug=program.slug)
@@ -78,11 +113,11 @@ def membership_edit(request, slug, pk):
 @login_required
 def membership_remove(request, slug, pk):
     program = program_for(request, slug, "personas.manage_team")
-    membership = selectors.membership_get(program=program, pk=pk)
+    membership = _membership_for(request, program, pk)
     error = None
     if request.method == "POST":
         try:
-            services.membership_end(membership=membership)
+            services.membership_end(membership=membership, by=request.user)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

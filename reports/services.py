@@ -144,14 +144,11 @@ def report_render(*, report_id: int, claim: str = "") -> CloseoutReport | None:
         return report_fail(report_id=report_id, claim=claim, reason=too_slow_reason())
     except reports.RenderError as error:
         return report_fail(report_id=report_id, claim=claim, reason=str(error))
-    except Exception as error:  # noqa: BLE001 — any other rendering error is final: say which
+    except Exception:  # noqa: BLE001 — any other rendering error is final
+        # The page says it plainly; the exception and its traceback go to the log only (they
+        # can name files, modules and values no reader of the page should see).
         logger.exception("Closeout report %s could not be rendered", report_id)
-        return report_fail(
-            report_id=report_id,
-            claim=claim,
-            reason=_("The report could not be rendered: %(error)s")
-            % {"error": f"{type(error).__name__}: {error}"[:500]},
-        )
+        return report_fail(report_id=report_id, claim=claim, reason=internal_error_reason())
     return _store(report_id, claim, rendered)
 
 
@@ -218,6 +215,20 @@ def _store(report_id: int, claim: str, rendered: reports.RenderedReport) -> Clos
         rendered.seconds,
     )
     return report
+
+
+def internal_error_reason() -> str:
+    return _(
+        "The report could not be made because of an error in the application. The site "
+        "administrators have the details in the server log; try again later, or ask them."
+    )
+
+
+def storage_error_reason() -> str:
+    return _(
+        "The report was made but could not be saved, after several tries. Try again later; "
+        "if it fails again, ask a site administrator (the details are in the server log)."
+    )
 
 
 def too_slow_reason() -> str:

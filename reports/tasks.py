@@ -26,11 +26,9 @@ def render_closeout_report(self, report_id: int) -> str:
     except (DatabaseError, OSError) as error:
         if self.request.retries >= self.max_retries:
             report_services.report_fail(
-                report_id=report_id,
-                claim=claim,
-                reason=f"The report could not be stored: {type(error).__name__}: {error}"[:500],
+                report_id=report_id, claim=claim, reason=report_services.storage_error_reason()
             )
-            raise
+            raise  # Celery logs the exception itself; the page gets the plain reason
         raise self.retry(exc=error, countdown=REPORT_RETRY_DELAYS[self.request.retries]) from error
     if report is None:
         return "gone"

@@ -329,6 +329,8 @@ REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=180
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
 # `seed_demo` creates users with the README's password: production settings turn it off.
 SEED_DEMO_ALLOWED = True
+# Who may start a program: site staff, people who already head one, and this group's members.
+PROGRAM_CREATOR_GROUP = env("PROGRAM_CREATOR_GROUP", default="Program creators")
 # CHW support (4S): flag a program when one supervisor has more CHWs than this.
 CHW_PER_SUPERVISOR_LIMIT = env.int("CHW_PER_SUPERVISOR_LIMIT", default=10)
 # Closeout report: how long one PDF may take to render (below the worker's soft time limit);

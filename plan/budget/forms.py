@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from chtprograms.models import (
     Program,
 )
-from core.forms import DateInput, MoneyInput, StyledFormMixin
+from core.forms import DateInput, MoneyInput, StyledFormMixin, VersionedFormMixin
 from plan.budget.models import BudgetLine, Expenditure
 from plan.budget.services import BUDGET_LINE_FIELDS, EXPENDITURE_FIELDS
 
 
-class BudgetLineForm(StyledFormMixin, forms.ModelForm):
+class BudgetLineForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = BUDGET_LINE_FIELDS
@@ -31,7 +31,7 @@ class BudgetLineChoiceField(forms.ModelChoiceField):
         return f"{obj.get_category_display()}{stage} — {obj.name}"
 
 
-class ExpenditureForm(StyledFormMixin, forms.ModelForm):
+class ExpenditureForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     line = BudgetLineChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
 
     class Meta:

@@ -37,8 +37,8 @@ def budget_line_create(*, program: Program, **fields) -> BudgetLine:
     )
 
 
-def budget_line_update(*, line: BudgetLine, **fields) -> BudgetLine:
-    return update_validated(line, BUDGET_LINE_FIELDS, fields)
+def budget_line_update(*, line: BudgetLine, version: str | None = None, **fields) -> BudgetLine:
+    return update_validated(line, BUDGET_LINE_FIELDS, fields, version=version)
 
 
 def budget_line_delete(*, line: BudgetLine) -> None:
@@ -67,10 +67,12 @@ def expenditure_create(*, program: Program, **fields) -> Expenditure:
     return create_validated(Expenditure(**fields))
 
 
-def expenditure_update(*, expenditure: Expenditure, **fields) -> Expenditure:
+def expenditure_update(
+    *, expenditure: Expenditure, version: str | None = None, **fields
+) -> Expenditure:
     if "line" in fields:
         _same_program(fields["line"], expenditure.line.program_id)
-    return update_validated(expenditure, EXPENDITURE_FIELDS, fields)
+    return update_validated(expenditure, EXPENDITURE_FIELDS, fields, version=version)
 
 
 def expenditure_delete(*, expenditure: Expenditure) -> None:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from chtprograms.access import program_for
 from core.views import record_delete_page, record_form_page
@@ -15,6 +16,7 @@ from plan.views import CHANGE, PAGE_SIZE, can_change, plan_url
 
 
 @login_required
+@require_GET
 def budget(request, slug):
     program = program_for(request, slug)
     summary = selectors.budget_summary(program=program)

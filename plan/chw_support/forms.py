@@ -4,12 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.currencies import currency_choices
-from core.forms import DateInput, MoneyInput, StyledFormMixin
+from core.forms import DateInput, MoneyInput, StyledFormMixin, VersionedFormMixin
 from plan.chw_support.models import CHWSupport
 from plan.chw_support.services import CHW_SUPPORT_FIELDS
 
 
-class CHWSupportForm(StyledFormMixin, forms.ModelForm):
+class CHWSupportForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    version_new_records = True  # one per program: two people may fill it in at once
+
     compensation_currency = forms.ChoiceField(label=_("Currency"), choices=(), required=False)
 
     class Meta:

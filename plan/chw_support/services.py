@@ -1,7 +1,7 @@
 """CHW support writes."""
 
 from chtprograms.models import Program
-from core.services import checked_fields, create_validated, update_validated
+from core.services import create_or_update_validated
 from plan.chw_support.models import CHWSupport
 
 CHW_SUPPORT_FIELDS = (
@@ -20,10 +20,8 @@ CHW_SUPPORT_FIELDS = (
 )
 
 
-def chw_support_save(*, program: Program, **fields) -> CHWSupport:
+def chw_support_save(*, program: Program, version: str | None = None, **fields) -> CHWSupport:
     """Create or update the program's CHW support (4S) record."""
-    fields = checked_fields(fields, CHW_SUPPORT_FIELDS)
-    support = CHWSupport.objects.filter(program=program).first()
-    if support is None:
-        return create_validated(CHWSupport(program=program, **fields))
-    return update_validated(support, CHW_SUPPORT_FIELDS, fields)
+    return create_or_update_validated(
+        CHWSupport, {"program": program}, CHW_SUPPORT_FIELDS, fields, version=version
+    )

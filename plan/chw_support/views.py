@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from chtprograms.access import program_for
 from core.views import record_form_page
@@ -14,6 +15,7 @@ from plan.views import CHANGE, can_change, plan_url
 
 
 @login_required
+@require_GET
 def chw_support(request, slug):
     program = program_for(request, slug)
     support = selectors.chw_support_get(program=program)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, StyledFormMixin, VersionedFormMixin
 from plan.hosting.estimate import (
     DEFAULT_OVERPROVISIONING,
     DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
@@ -84,7 +84,9 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
         return data
 
 
-class HostingInstanceForm(StyledFormMixin, forms.ModelForm):
+class HostingInstanceForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    version_new_records = True  # one per program: two people may fill it in at once
+
     class Meta:
         model = HostingInstance
         fields = HOSTING_INSTANCE_FIELDS

@@ -13,7 +13,7 @@ from chtprograms.models import (
     Program,
 )
 from chtprograms.stages import Stage
-from core.services import checked_fields, create_validated, update_validated
+from core.services import create_or_update_validated, create_validated
 from plan.budget.models import BudgetCategory, BudgetLine
 from plan.budget.rates import from_usd
 from plan.budget.selectors import exchange_rates
@@ -123,10 +123,10 @@ def hosting_estimate_add_to_budget(
     return line
 
 
-def hosting_instance_record(*, program: Program, **fields) -> HostingInstance:
+def hosting_instance_record(
+    *, program: Program, version: str | None = None, **fields
+) -> HostingInstance:
     """Record (or correct) the program's production instance: domain and renewal dates."""
-    fields = checked_fields(fields, HOSTING_INSTANCE_FIELDS)
-    instance = HostingInstance.objects.filter(program=program).first()
-    if instance is None:
-        return create_validated(HostingInstance(program=program, **fields))
-    return update_validated(instance, HOSTING_INSTANCE_FIELDS, fields)
+    return create_or_update_validated(
+        HostingInstance, {"program": program}, HOSTING_INSTANCE_FIELDS, fields, version=version
+    )

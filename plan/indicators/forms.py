@@ -2,12 +2,12 @@
 
 from django import forms
 
-from core.forms import DateInput, StyledFormMixin, ValueInput
+from core.forms import DateInput, StyledFormMixin, ValueInput, VersionedFormMixin
 from plan.indicators.models import Indicator, Measurement
 from plan.indicators.services import INDICATOR_FIELDS, MEASUREMENT_FIELDS
 
 
-class IndicatorForm(StyledFormMixin, forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = INDICATOR_FIELDS
@@ -19,7 +19,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
         }
 
 
-class MeasurementForm(StyledFormMixin, forms.ModelForm):
+class MeasurementForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Measurement
         fields = MEASUREMENT_FIELDS

@@ -28,13 +28,13 @@ def indicator_create(*, program: Program, **fields) -> Indicator:
     return create_validated(Indicator(program=program, **checked_fields(fields, INDICATOR_FIELDS)))
 
 
-def indicator_update(*, indicator: Indicator, **fields) -> Indicator:
+def indicator_update(*, indicator: Indicator, version: str | None = None, **fields) -> Indicator:
     baseline_date = fields.get("baseline_date", indicator.baseline_date)
     if baseline_date and indicator.measurements.filter(period_end__lt=baseline_date).exists():
         raise ValidationError(
             {"baseline_date": _("Some measurements are before this date: move them first.")}
         )
-    return update_validated(indicator, INDICATOR_FIELDS, fields)
+    return update_validated(indicator, INDICATOR_FIELDS, fields, version=version)
 
 
 def indicator_delete(*, indicator: Indicator) -> None:
@@ -47,8 +47,10 @@ def measurement_create(*, indicator: Indicator, **fields) -> Measurement:
     )
 
 
-def measurement_update(*, measurement: Measurement, **fields) -> Measurement:
-    return update_validated(measurement, MEASUREMENT_FIELDS, fields)
+def measurement_update(
+    *, measurement: Measurement, version: str | None = None, **fields
+) -> Measurement:
+    return update_validated(measurement, MEASUREMENT_FIELDS, fields, version=version)
 
 
 def measurement_delete(*, measurement: Measurement) -> None:

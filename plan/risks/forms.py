@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.forms import User
-from core.forms import DateInput, PersonChoiceField, StyledFormMixin
+from core.forms import DateInput, PersonChoiceField, StyledFormMixin, VersionedFormMixin
 from plan.risks.models import Lesson, Risk, ScalingDecision
 from plan.risks.services import LESSON_FIELDS, RISK_FIELDS, SCALING_DECISION_FIELDS
 
 
-class RiskForm(StyledFormMixin, forms.ModelForm):
+class RiskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -26,7 +26,7 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = team_users
 
 
-class LessonForm(StyledFormMixin, forms.ModelForm):
+class LessonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = LESSON_FIELDS
@@ -37,7 +37,9 @@ class LessonForm(StyledFormMixin, forms.ModelForm):
         }
 
 
-class ScalingDecisionForm(StyledFormMixin, forms.ModelForm):
+class ScalingDecisionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    version_new_records = True  # one per program: two people may fill it in at once
+
     decided_by = PersonChoiceField(label=_("Decided by"), queryset=User.objects.none())
 
     class Meta:

@@ -1,7 +1,12 @@
 """Risk, lesson and scaling-decision writes."""
 
 from chtprograms.models import Program
-from core.services import checked_fields, create_validated, update_validated
+from core.services import (
+    checked_fields,
+    create_or_update_validated,
+    create_validated,
+    update_validated,
+)
 from plan.risks.models import Lesson, Risk, ScalingDecision
 
 RISK_FIELDS = ("description", "likelihood", "impact", "mitigation", "owner", "status")
@@ -17,8 +22,8 @@ def risk_create(*, program: Program, **fields) -> Risk:
     return create_validated(Risk(program=program, **checked_fields(fields, RISK_FIELDS)))
 
 
-def risk_update(*, risk: Risk, **fields) -> Risk:
-    return update_validated(risk, RISK_FIELDS, fields)
+def risk_update(*, risk: Risk, version: str | None = None, **fields) -> Risk:
+    return update_validated(risk, RISK_FIELDS, fields, version=version)
 
 
 def risk_delete(*, risk: Risk) -> None:
@@ -31,18 +36,18 @@ def lesson_create(*, program: Program, by, **fields) -> Lesson:
     )
 
 
-def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
-    return update_validated(lesson, LESSON_FIELDS, fields)
+def lesson_update(*, lesson: Lesson, version: str | None = None, **fields) -> Lesson:
+    return update_validated(lesson, LESSON_FIELDS, fields, version=version)
 
 
 def lesson_delete(*, lesson: Lesson) -> None:
     lesson.delete()
 
 
-def scaling_decision_record(*, program: Program, **fields) -> ScalingDecision:
+def scaling_decision_record(
+    *, program: Program, version: str | None = None, **fields
+) -> ScalingDecision:
     """Record (or change) what happens after closeout: scale up, hand over or end."""
-    fields = checked_fields(fields, SCALING_DECISION_FIELDS)
-    decision = ScalingDecision.objects.filter(program=program).first()
-    if decision is None:
-        return create_validated(ScalingDecision(program=program, **fields))
-    return update_validated(decision, SCALING_DECISION_FIELDS, fields)
+    return create_or_update_validated(
+        ScalingDecision, {"program": program}, SCALING_DECISION_FIELDS, fields, version=version
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from chtprograms.access import program_for
 from chtprograms.views import _team_users
@@ -15,6 +16,7 @@ from plan.views import CHANGE, can_change, plan_url
 
 
 @login_required
+@require_GET
 def risks(request, slug):
     program = program_for(request, slug)
     risk_list = selectors.risk_list(program=program)

@@ -112,7 +112,7 @@ CHANGES = [
         "personas:team",
         "post",
         lambda w: {"slug": "siaya"},
-        lambda w: {"user": w["newcomer"].pk, "role": "researcher"},
+        lambda w: {"email": w["newcomer"].email, "role": "researcher"},
     ),
     (
         "personas:membership-edit",
@@ -193,11 +193,12 @@ def test_program_administrator_can_change(client, world, name, method, kwargs, d
     assert response.status_code in (200, 302), response.content[:500]
 
 
-def test_create_page_is_refused_to_reviewers_and_open_to_others(client):
+def test_create_page_is_refused_to_reviewers_and_people_with_no_right_to_create(client):
+    # Who may: tests/personas/test_program_creators.py
     client.force_login(reviewer())
     assert client.get(reverse("chtprograms:program-create")).status_code == 403
     client.force_login(UserFactory())
-    assert client.get(reverse("chtprograms:program-create")).status_code == 200
+    assert client.get(reverse("chtprograms:program-create")).status_code == 403
 
 
 def test_program_list_shows_only_visible_programs(client):

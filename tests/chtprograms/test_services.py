@@ -51,7 +51,8 @@ def test_name_is_unique_within_a_country_ignoring_case():
     with pytest.raises(ValidationError) as error:
         ProgramFactory(name="siaya chv APP", country="KE")
     assert error.value.message_dict["name"] == [
-        "A program with this name already exists in this country."
+        "This name is taken in this country; choose another (adding the region or the year "
+        "often helps)."
     ]
     ProgramFactory(name="Siaya CHV app", country="UG")  # another country is fine
     assert Program.objects.count() == 2

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from chtprograms.models import Consideration, Program
 from personas.models import Membership, PersonaRole
-from personas.services import membership_add
+from personas.services import membership_add, program_creator_set
 from tests.factories import OrganizationFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ def create_data(lead, **overrides):
 @pytest.fixture
 def creator(client):
     user = UserFactory(username="creator")
+    program_creator_set(user=user)
     client.force_login(user)
     return user
 
@@ -45,7 +46,6 @@ def test_create_program_with_partner_makes_creator_head(client, creator):
     partner = OrganizationFactory(name="Living Goods")
     data = create_data(
         lead,
-        head=creator.pk,
         **{"partners-0-organization": partner.pk, "partners-0-role": "funder"},
     )
     response = client.post(reverse("chtprograms:program-create"), data)
@@ -60,9 +60,9 @@ def test_create_program_with_partner_makes_creator_head(client, creator):
 
 def test_end_before_start_shows_the_error_beside_the_field_and_keeps_input(client, creator):
     lead = OrganizationFactory()
-    data = create_data(lead, head=creator.pk, planned_end="2027-02-01")
+    data = create_data(lead, planned_end="2027-02-01")
     response = client.post(reverse("chtprograms:program-create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert 'id="id_planned_end_error"' in body
     assert "The planned end cannot be before the planned start." in body
@@ -75,13 +75,13 @@ def test_duplicate_name_and_bad_partner_rows_are_explained(client, creator):
     ProgramFactory(name="Kisumu CHV app", country="KE")
     data = create_data(
         lead,
-        head=creator.pk,
         slug="another-slug",
         **{"partners-0-organization": lead.pk, "partners-0-role": ""},
     )
     response = client.post(reverse("chtprograms:program-create"), data)
+    assert response.status_code == 400
     body = response.content.decode()
-    assert "A program with this name already exists in this country." in body
+    assert "This name is taken in this country" in body
     assert 'id="id_name_error"' in body
     assert "Say what this partner does in the program." in body
     assert Program.objects.count() == 1
@@ -99,7 +99,7 @@ def test_edit_with_invalid_currency_keeps_the_saved_program(client):
         currency="XXQ",
     )
     response = client.post(reverse("chtprograms:program-edit", args=[program.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     program.refresh_from_db()
     assert program.currency == "UGX"

@@ -48,7 +48,8 @@ def test_roles_on_one_program_give_nothing_on_another():
     assert allowed(person, other) == []
 
 
-def test_reviewers_cannot_create_programs_but_team_members_can():
+def test_reviewers_and_other_people_cannot_create_programs_staff_can():
+    # Heads and the program-creator group: tests/personas/test_program_creators.py
     assert not reviewer().has_perm("chtprograms.add_program")
-    assert UserFactory().has_perm("chtprograms.add_program")
+    assert not UserFactory().has_perm("chtprograms.add_program")
     assert UserFactory(is_staff=True).has_perm("chtprograms.add_program")
