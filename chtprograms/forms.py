@@ -7,11 +7,13 @@ from chtprograms.models import (
     Consideration,
     ConsiderationItem,
     DataSharingAgreement,
+    Health,
     HealthNote,
     Organization,
     Program,
+    ProgramType,
 )
-from chtprograms.selectors import free_slug
+from chtprograms.selectors import SORTS, ProgramFilters, free_slug
 from chtprograms.services import DATA_SHARING_AGREEMENT_FIELDS, PROGRAM_EDITABLE_FIELDS
 from core.currencies import currency_choices
 from core.forms import DateInput, PersonChoiceField, StyledFormMixin, VersionedFormMixin
@@ -139,7 +141,16 @@ class BasePartnerFormSet(forms.BaseFormSet):
         ]
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, formset=BasePartnerFormSet, extra=2)
+#: A program has a handful of partners; a form claiming thousands is refused (not laid out).
+MAX_PARTNERS = 50
+PartnerFormSet = forms.formset_factory(
+    PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=2,
+    max_num=MAX_PARTNERS,
+    absolute_max=MAX_PARTNERS,
+    validate_max=True,
+)
 
 
 def partner_initial(program: Program) -> list[dict]:
@@ -189,3 +200,44 @@ class DataSharingAgreementForm(VersionedFormMixin, StyledFormMixin, forms.ModelF
         model = DataSharingAgreement
         fields = DATA_SHARING_AGREEMENT_FIELDS
         widgets = {"signed_on": DateInput(), "expires_on": DateInput()}
+
+
+class ProgramListFilterForm(forms.Form):
+    """The program list's filters, read from the address. A value that does not validate (a
+    NUL character, an unknown type, a search of megabytes) is left out of the filters and its
+    error is shown beside the field."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", ""), *ProgramType.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    health = forms.ChoiceField(
+        label=_("Health"), required=False, choices=[("", ""), *Health.choices]
+    )
+    archived = forms.BooleanField(label=_("Include archived"), required=False)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", ""), *countries]
+
+    def filters(self, *, sort: str = "name") -> ProgramFilters:
+        """The filters that validated (call after `is_valid()`); an unknown sort is by name."""
+        data = getattr(self, "cleaned_data", {})
+        return ProgramFilters(
+            q=data.get("q") or "",
+            program_type=data.get("type") or "",
+            country=data.get("country") or "",
+            health=data.get("health") or "",
+            include_archived=bool(data.get("archived")),
+            sort=sort if sort in SORTS else "name",
+        )
+
+    def query(self) -> list[tuple[str, str]]:
+        """The filters that validated, as the address's parameters (for links that keep them)."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            (name, "1" if value is True else value)
+            for name in self.fields
+            if (value := data.get(name))
+        ]

@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from chtprograms.considerations import Area
 from core.constraints import ConstraintErrorsOnFieldsMixin
 from core.currencies import validate_currency_code
+from core.validators import LONG_TEXT, TEXT, text_limit, validate_date_in_range
 
 
 class Organization(models.Model):
@@ -78,7 +79,10 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
     program_type = models.CharField(_("program type"), max_length=32, choices=ProgramType.choices)
     country = CountryField(_("country"))
     regions = models.TextField(
-        _("regions"), blank=True, help_text=_("The regions or districts covered, one per line.")
+        _("regions"),
+        blank=True,
+        help_text=_("The regions or districts covered, one per line."),
+        **text_limit(TEXT),
     )
     lead_organization = models.ForeignKey(
         Organization,
@@ -93,16 +97,16 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
         verbose_name=_("partners"),
         blank=True,
     )
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=[validate_date_in_range])
+    planned_end = models.DateField(_("planned end"), validators=[validate_date_in_range])
     currency = models.CharField(
         _("currency"),
         max_length=3,
         validators=[validate_currency_code],
         help_text=_("ISO 4217 code of the currency the budget is kept in, e.g. KES or XOF."),
     )
-    goals = models.TextField(_("goals"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    goals = models.TextField(_("goals"), blank=True, **text_limit(LONG_TEXT))
+    summary = models.TextField(_("summary"), blank=True, **text_limit(LONG_TEXT))
     health = models.CharField(
         _("health"), max_length=16, choices=Health.choices, default=Health.ON_TRACK
     )
@@ -189,7 +193,7 @@ class HealthNote(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="health_notes")
     status = models.CharField(_("health"), max_length=16, choices=Health.choices)
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), **text_limit(TEXT))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -229,7 +233,7 @@ class Consideration(models.Model):
         blank=True,
         related_name="+",
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, **text_limit(LONG_TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -276,8 +280,12 @@ class DataSharingAgreement(models.Model):
         blank=True,
         help_text=_("The organization that decides how the data are used, e.g. the ministry."),
     )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -1,5 +1,7 @@
 """Program pages. Thin: parse the request, call a selector or a service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from chtprograms.forms import (
     PartnerFormSet,
     ProgramCreateForm,
     ProgramForm,
+    ProgramListFilterForm,
     partner_initial,
 )
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
@@ -45,33 +48,32 @@ def home(request):
 @login_required
 @require_GET
 def program_list(request):
-    filters = selectors.ProgramFilters(
-        q=request.GET.get("q", "").strip(),
-        program_type=request.GET.get("type", ""),
-        country=request.GET.get("country", ""),
-        health=request.GET.get("health", ""),
-        include_archived=request.GET.get("archived") == "1",
-        sort=request.GET.get("sort", "name"),
-    )
+    countries = selectors.program_countries(user=request.user)
+    form = ProgramListFilterForm(request.GET, countries=countries)
+    form.is_valid()
+    filters = form.filters(sort=request.GET.get("sort", "name"))
     programs = selectors.program_list(user=request.user, filters=filters)
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
+    # Links keep the filters that validated, never the raw address.
+    sort_query = urlencode(form.query())
+    query = urlencode(
+        [*form.query(), *([("sort", filters.sort)] if filters.sort != "name" else [])]
+    )
     return render(
         request,
         "chtprograms/program_list.html",
         {
             "page": page,
+            "form": form,
             "filters": filters,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
+            "query": query,
+            "sort_query": sort_query,
             "type_choices": ProgramType.choices,
             "health_choices": Health.choices,
-            "country_choices": selectors.program_countries(user=request.user),
+            "country_choices": countries,
             "can_create": request.user.has_perm("chtprograms.add_program"),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.money import format_amount
+from core.validators import date_in_range
 
 #: Okabe–Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -289,6 +290,9 @@ def progress_chart(
     `points` are (date, value, on track?); on-track points are green circles, the others
     vermilion triangles. `limit(date)`, when given, draws the on-track limit as a dotted line."""
     chart_id = chart_id or make_chart_id("progress", title, start, target, *points)
+    # Rows saved before dates were bounded are drawn at the edge of the range (no overflow).
+    start, target = (date_in_range(start[0]), start[1]), (date_in_range(target[0]), target[1])
+    points = [(date_in_range(day), value, ok) for day, value, ok in points]
     legend = [
         (f'<line x1="0" y1="0" x2="22" y2="0" stroke="{PALETTE[0]}" stroke-width="2" '
          f'stroke-dasharray="6 4"/>', _("Plan: baseline to target")),

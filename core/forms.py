@@ -5,13 +5,27 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import EditConflict, read_version, version_of
+from core.validators import DATE_MAX, DATE_MIN, validate_date_in_range
+
+
+def bound_dates(form) -> None:
+    """Every date field of `form` accepts only DATE_MIN..DATE_MAX: the message beside the
+    field, and the date picker's `min` / `max`."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            if validate_date_in_range not in field.validators:
+                field.validators.append(validate_date_in_range)
+            field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
+            field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
 
 
 class StyledFormMixin:
-    """Bootstrap classes on every widget, and `is-invalid` on the fields that have errors."""
+    """Bootstrap classes on every widget, `is-invalid` on the fields that have errors, and
+    every date within the range the app accepts (`bound_dates`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_dates(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -22,6 +22,7 @@ from core.charts import (
     svg_open,
     truncate_label,
 )
+from core.validators import date_in_range
 
 #: The one stage palette (Okabe–Ito, colour-blind safe), used everywhere a stage is drawn. The
 #: `--stage-*` variables of static/css/app.css repeat it for the pages; a test keeps them equal.
@@ -51,6 +52,16 @@ class TimelineRow:
     note: str = ""  # e.g. "12 days late", printed at the end of the row
 
 
+def _in_range(row: TimelineRow) -> TimelineRow:
+    """The row with its dates moved into the range the app accepts: rows saved before dates
+    were bounded (year 9999) draw at the edge instead of overflowing."""
+    return replace(
+        row,
+        planned=tuple(date_in_range(day) for day in row.planned) if row.planned else None,
+        actual=[(date_in_range(start), date_in_range(end)) for start, end in row.actual],
+    )
+
+
 def _month_start(day: datetime.date, months: int = 0) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
@@ -70,6 +81,7 @@ def stage_timeline_chart(
     Planned and actual differ by shape (thin outline / thick fill), not only by colour. Empty
     when no stage has a date."""
     title = title or _("Lifecycle timeline: planned and actual, per stage")
+    rows, today = [_in_range(row) for row in rows], date_in_range(today)
     days = [d for row in rows if row.planned for d in row.planned]
     days += [d for row in rows for start, end in row.actual for d in (start, end or today)]
     if not days:
@@ -120,7 +132,7 @@ def stage_timeline_chart(
         x += 44 + 7 * len(label)
     # Month grid: a line per tick, a label under the axis.
     months = (last.year - first.year) * 12 + last.month - first.month
-    step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 8)
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= 8), 240)
     tick = first
     axis_y = top + row_h * len(rows)
     while tick <= last:

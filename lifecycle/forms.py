@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin, person_label
+from core.forms import DateInput, StyledFormMixin, bound_dates, person_label
 
 from .models import EthicsApproval, StageActivity
 from .stages import WORK_STAGE_CHOICES, ActivityStatus, Stage
@@ -114,6 +114,7 @@ class StagePlanForm(StyledFormMixin, forms.Form):
                 widget=DateInput(attrs={"class": "form-control"}),
                 initial=plan.planned_end if plan else None,
             )
+        bound_dates(self)  # the fields above came after StyledFormMixin's own call
 
     def rows(self):
         return [

@@ -15,6 +15,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from chtprograms.models import Program, ProgramType
 from core.constraints import ConstraintErrorsOnFieldsMixin
+from core.validators import TEXT, text_limit, validate_date_in_range
 from lifecycle import gates
 from lifecycle.stages import (
     FINISHED_STATUSES,
@@ -216,7 +217,7 @@ class StageTransition(AppendOnlyModel):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_limit(TEXT))
     waived_criteria = models.JSONField(
         _("waived criteria"),
         default=list,
@@ -248,7 +249,7 @@ class GateReview(AppendOnlyModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_limit(TEXT))
     unmet_criteria = models.JSONField(_("unmet criteria"), default=list, blank=True)
     waived_criteria = models.JSONField(_("waived criteria"), default=list, blank=True)
     transition = models.OneToOneField(
@@ -274,7 +275,7 @@ class ActivityTemplate(models.Model):
 
     stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **text_limit(TEXT))
     program_types = models.JSONField(
         _("program types"),
         default=list,
@@ -325,7 +326,7 @@ class StageActivity(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **text_limit(TEXT))
     required = models.BooleanField(_("required"), default=True)
     role = models.CharField(
         _("suggested role"), max_length=32, choices=PersonaRole.choices, blank=True
@@ -338,7 +339,9 @@ class StageActivity(models.Model):
         blank=True,
         related_name="assigned_activities",
     )
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.TODO
     )
@@ -346,6 +349,7 @@ class StageActivity(models.Model):
         _("evidence or reason"),
         blank=True,
         help_text=_("What shows it is done; or why it does not apply."),
+        **text_limit(TEXT),
     )
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
     completed_by = models.ForeignKey(
@@ -402,8 +406,8 @@ class StagePlan(ConstraintErrorsOnFieldsMixin, models.Model):
 
     lifecycle = models.ForeignKey(Lifecycle, on_delete=models.CASCADE, related_name="plans")
     stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=[validate_date_in_range])
+    planned_end = models.DateField(_("planned end"), validators=[validate_date_in_range])
 
     class Meta:
         ordering = ["planned_start", "id"]
@@ -429,7 +433,7 @@ class EthicsApproval(models.Model):
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="ethics_approval"
     )
-    approved_on = models.DateField(_("approved on"))
+    approved_on = models.DateField(_("approved on"), validators=[validate_date_in_range])
     reference = models.CharField(
         _("reference"), max_length=200, help_text=_("The approval's number or reference.")
     )
@@ -439,7 +443,9 @@ class EthicsApproval(models.Model):
         blank=True,
         help_text=_("e.g. the national ethics review committee."),
     )
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -120,4 +120,3 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    next = forms.CharField(required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
+from core.validators import validate_date_in_range
 
 from .timezones import DEFAULT_TIME_ZONE, validate_time_zone
 
@@ -45,12 +46,15 @@ class Membership(ConstraintErrorsOnFieldsMixin, models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=32, choices=PersonaRole.choices)
-    since = models.DateField(_("since"), default=timezone.localdate)
+    since = models.DateField(
+        _("since"), default=timezone.localdate, validators=[validate_date_in_range]
+    )
     until = models.DateField(
         _("until"),
         null=True,
         blank=True,
         help_text=_("The day the person left the team; empty while they are on it."),
+        validators=[validate_date_in_range],
     )
 
     objects = MembershipQuerySet.as_manager()

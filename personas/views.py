@@ -4,15 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
 from core.forms import apply_service_errors, person_label
+from core.http import safe_next
 
 from . import selectors, services
 from .forms import LanguageForm, MembershipAddForm, MembershipRoleForm, ProfileForm
@@ -175,18 +176,14 @@ def profile(request):
 def language(request):
     """The language menu: it changes the profile's language (pages and e-mails)."""
     form = LanguageForm(request.POST)
-    next_url = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("chtprograms:home")
+    back = safe_next(request, request.POST.get("next"), reverse("chtprograms:home"))
     if not form.is_valid():
         messages.error(request, _("Choose one of the languages in the list."))
-        return redirect(next_url)
+        return HttpResponseRedirect(back)
     person = services.profile_set_language(
         user=request.user, language=form.cleaned_data["language"]
     )
     remember_preferences(request, person)
-    response = redirect(next_url)
+    response = HttpResponseRedirect(back)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
     return response

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Health, ProgramType
+from core.forms import bound_dates
 from lifecycle.stages import Stage
 
 from .selectors import ONLY_CHOICES, PortfolioFilters
@@ -54,6 +55,7 @@ class PortfolioFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _choices(_("Any country"), countries)
         self.fields["partner"].choices = _choices(_("Any organization"), organizations)
+        bound_dates(self)
         for name, field in self.fields.items():
             css = "form-control" if isinstance(field, forms.DateField) else "form-select"
             field.widget.attrs["class"] = css

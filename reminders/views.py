@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import redirect_back
 from reminders import selectors, services
 from reminders.digest import notification_text
 
@@ -35,13 +35,9 @@ def notification_list(request):
     )
 
 
-def _back(request) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("reminders:notifications")
+def _back(request):
+    """Back to the page the form was on, if `next` is a path on this site."""
+    return redirect_back(request, request.POST.get("next"), reverse("reminders:notifications"))
 
 
 @login_required
@@ -55,7 +51,7 @@ def notification_read(request, pk):
             "reminders/partials/_notification_row.html",
             {"row": _row(notification, timezone.localdate()), "oob_bell": True},
         )
-    return redirect(_back(request))
+    return _back(request)
 
 
 @login_required
@@ -71,4 +67,4 @@ def notification_read_all(request):
         if count
         else _("Nothing was unread."),
     )
-    return redirect(_back(request))
+    return _back(request)

@@ -53,6 +53,17 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 MAX_INDICATOR_CHARTS = 12
 #: At most this many rows of gate decisions (the latest ones; the history page has them all).
 MAX_DECISIONS = 40
+#: How much of a text people wrote the report prints, by kind: (characters, lines). The rest
+#: is cut with "… continued in the app" (the `clip` filter): a text of megabytes saved before
+#: texts were bounded still lays out in a few pages.
+TEXT_CLIPS = {
+    "prose": (3000, 60),  # goals, summary, the scaling decision's rationale
+    "entry": (1500, 30),  # what happened, what was learned
+    "note": (600, 12),  # a cell of a table: notes, a decision's note, a risk, the regions
+}
+#: At most this many risks and lessons (the Risks page has them all).
+MAX_RISKS = 100
+MAX_LESSONS = 100
 #: The sections of the report, in order: (anchor, title). Tests read the titles back.
 SECTIONS = (
     ("summary", gettext_lazy("Summary")),
@@ -251,6 +262,8 @@ def report_content(
         items = list(consideration.items.all())  # prefetched
         consideration.checklist_total = len(items)
         consideration.checklist_done = sum(1 for item in items if item.done)
+    risks = risks_selectors.risk_list(program=program)
+    lessons = list(risks_selectors.lesson_list(program=program))
     actual_start = next((row.actual_start for row in plan if row.actual_start), None)
     closed_at = next(
         (row.at for row in reversed(history) if row.target in (Stage.CLOSED, Stage.CANCELLED)),
@@ -297,8 +310,10 @@ def report_content(
             )
         ],
         "chw_limit": settings.CHW_PER_SUPERVISOR_LIMIT,
-        "risks": risks_selectors.risk_list(program=program),
-        "lessons": list(risks_selectors.lesson_list(program=program)),
+        "risks": risks[:MAX_RISKS],
+        "risks_left_out": max(len(risks) - MAX_RISKS, 0),
+        "lessons": lessons[:MAX_LESSONS],
+        "lessons_left_out": max(len(lessons) - MAX_LESSONS, 0),
         "scaling_decision": risks_selectors.scaling_decision_get(program=program),
     }
 

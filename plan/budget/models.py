@@ -12,6 +12,7 @@ from chtprograms.models import Program
 from chtprograms.stages import WORK_STAGE_CHOICES
 from core.constraints import ConstraintErrorsOnFieldsMixin
 from core.currencies import validate_currency_code
+from core.validators import SHORT_TEXT, text_limit, validate_date_in_range
 
 MONEY_MAX_DIGITS = 14
 
@@ -31,7 +32,9 @@ class ExchangeRate(ConstraintErrorsOnFieldsMixin, models.Model):
         help_text=_("ISO 4217 code, e.g. KES."),
     )
     effective_date = models.DateField(
-        _("effective from"), help_text=_("The rate applies from this date until the next one.")
+        _("effective from"),
+        help_text=_("The rate applies from this date until the next one."),
+        validators=[validate_date_in_range],
     )
     units_per_usd = models.DecimalField(
         _("units per US dollar"),
@@ -107,7 +110,7 @@ class BudgetLine(ConstraintErrorsOnFieldsMixin, models.Model):
         validators=[MinValueValidator(Decimal(0), message=_("A forecast cannot be negative."))],
         help_text=_("In the program's currency."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_limit(SHORT_TEXT))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -142,7 +145,7 @@ class Expenditure(ConstraintErrorsOnFieldsMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="expenditures",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_range])
     amount = models.DecimalField(
         _("amount"),
         max_digits=MONEY_MAX_DIGITS,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
 from core.currencies import validate_currency_code
+from core.validators import LONG_TEXT, text_limit, validate_date_in_range
 from plan.budget.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
@@ -37,8 +38,12 @@ class CHWSupport(models.Model):
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="chw_support")
     chw_count = models.PositiveIntegerField(_("number of CHWs"))
     # Skilled
-    last_refresher = models.DateField(_("last refresher training"), null=True, blank=True)
-    next_refresher = models.DateField(_("next refresher training"), null=True, blank=True)
+    last_refresher = models.DateField(
+        _("last refresher training"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    next_refresher = models.DateField(
+        _("next refresher training"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     # Supervised
     supervisor_count = models.PositiveIntegerField(
         _("number of supervisors"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -66,8 +71,10 @@ class CHWSupport(models.Model):
     )
     # Supplied
     supply_status = models.CharField(_("supplies"), max_length=12, choices=Supply.choices)
-    last_restock = models.DateField(_("last restock"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    last_restock = models.DateField(
+        _("last restock"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    notes = models.TextField(_("notes"), blank=True, **text_limit(LONG_TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

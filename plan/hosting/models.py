@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
+from core.validators import validate_date_in_range
 from plan.budget.models import BudgetLine
 
 
@@ -81,8 +82,12 @@ class HostingInstance(models.Model):
     domain = models.CharField(
         _("domain"), max_length=253, help_text=_("e.g. chis.health.go.ke (without https://).")
     )
-    domain_renews_on = models.DateField(_("domain renewal date"), null=True, blank=True)
-    tls_expires_on = models.DateField(_("TLS certificate expires on"), null=True, blank=True)
+    domain_renews_on = models.DateField(
+        _("domain renewal date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    tls_expires_on = models.DateField(
+        _("TLS certificate expires on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     tls_auto_renews = models.BooleanField(
         _("the certificate renews itself"),
         default=False,

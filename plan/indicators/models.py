@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
+from core.validators import SHORT_TEXT, date_in_range, text_limit, validate_date_in_range
 
 VALUE_MAX_DIGITS = 16
 
@@ -61,11 +62,13 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
         blank=True,
         help_text=_("The value before the program; leave empty until it has been measured."),
     )
-    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_date = models.DateField(
+        _("baseline date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     target_value = models.DecimalField(
         _("target value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
     )
-    target_date = models.DateField(_("target date"))
+    target_date = models.DateField(_("target date"), validators=[validate_date_in_range])
     frequency = models.CharField(
         _("measured"),
         max_length=12,
@@ -161,7 +164,7 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def next_due(self, latest: datetime.date | None) -> datetime.date | None:
         """When the next value is expected, from the latest one (or the baseline)."""
-        start = latest or self.baseline_date
+        start = date_in_range(latest or self.baseline_date)  # no overflow from an old row
         if start is None:
             return None
         return start + relativedelta(months=self.FREQUENCY_MONTHS[self.frequency])
@@ -171,14 +174,18 @@ class Measurement(ConstraintErrorsOnFieldsMixin, models.Model):
     constraint_error_fields = {"duplicate_measurement": "period_end"}
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
-    period_end = models.DateField(_("period end"), help_text=_("The last day the value covers."))
+    period_end = models.DateField(
+        _("period end"),
+        help_text=_("The last day the value covers."),
+        validators=[validate_date_in_range],
+    )
     value = models.DecimalField(
         _("value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
     )
     source = models.CharField(
         _("source"), max_length=200, help_text=_("e.g. CHT dashboard, DHIS2, household survey.")
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_limit(SHORT_TEXT))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
 from chtprograms.stages import WORK_STAGE_CHOICES
+from core.validators import LONG_TEXT, TEXT, text_limit, validate_date_in_range
 
 
 class Level(models.TextChoices):
@@ -26,10 +27,10 @@ class Risk(models.Model):
         CLOSED = "closed", _("Closed")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="risks")
-    description = models.TextField(_("risk"))
+    description = models.TextField(_("risk"), **text_limit(TEXT))
     likelihood = models.CharField(_("likelihood"), max_length=8, choices=Level.choices)
     impact = models.CharField(_("impact"), max_length=8, choices=Level.choices)
-    mitigation = models.TextField(_("mitigation"), blank=True)
+    mitigation = models.TextField(_("mitigation"), blank=True, **text_limit(TEXT))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -69,8 +70,8 @@ class Lesson(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="lessons")
     stage = models.CharField(_("stage"), max_length=16, choices=WORK_STAGE_CHOICES)
-    what_happened = models.TextField(_("what happened"))
-    what_we_learned = models.TextField(_("what we learned"))
+    what_happened = models.TextField(_("what happened"), **text_limit(LONG_TEXT))
+    what_we_learned = models.TextField(_("what we learned"), **text_limit(LONG_TEXT))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -78,7 +79,7 @@ class Lesson(models.Model):
         null=True,
         related_name="+",
     )
-    recorded_on = models.DateField(_("date"))
+    recorded_on = models.DateField(_("date"), validators=[validate_date_in_range])
 
     class Meta:
         db_table = "chtprograms_lesson"  # kept from before the move to this app
@@ -102,7 +103,7 @@ class ScalingDecision(models.Model):
         Program, on_delete=models.CASCADE, related_name="scaling_decision"
     )
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
-    rationale = models.TextField(_("rationale"))
+    rationale = models.TextField(_("rationale"), **text_limit(LONG_TEXT))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -110,7 +111,7 @@ class ScalingDecision(models.Model):
         null=True,
         related_name="+",
     )
-    decided_on = models.DateField(_("date"))
+    decided_on = models.DateField(_("date"), validators=[validate_date_in_range])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -2,8 +2,10 @@
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from lifecycle.charts import STAGE_COLOURS
+from reports.render import TEXT_CLIPS
 
 register = template.Library()
 
@@ -32,3 +34,20 @@ def filesize_kb(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{max(round(size / 1024), 1)} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def clip(value, kind: str = "note") -> str:
+    """`value` cut to what the report prints of a text of this kind (`TEXT_CLIPS`: characters
+    and lines), at a word, followed by "… continued in the app". Not marked safe: the template
+    still escapes it."""
+    text = str(value or "")
+    limit, max_lines = TEXT_CLIPS[kind]
+    lines = text.split("\n")
+    if len(text) <= limit and len(lines) <= max_lines:
+        return text
+    cut = "\n".join(lines[:max_lines])[:limit]
+    space = cut.rfind(" ", int(len(cut) * 0.9))
+    if space > 0 and len(cut) < len(text):
+        cut = cut[:space]
+    return f"{cut.rstrip()} {_('… continued in the app')}"

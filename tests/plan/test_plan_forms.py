@@ -276,7 +276,7 @@ def test_risks_lessons_and_the_scaling_decision(head_client, world):
         ("risk-create", {"owner": "outsider"}, "owner", "Select a valid choice."),
         ("lesson-create", {"stage": "someday"}, "stage", "Select a valid choice."),
         ("lesson-create", {"what_we_learned": ""}, "what_we_learned", "This field is required."),
-        ("scaling-decision", {"decided_on": "2999-01-01"}, "decided_on", "in the future"),
+        ("scaling-decision", {"decided_on": "2099-01-01"}, "decided_on", "in the future"),
         ("scaling-decision", {"decision": "maybe"}, "decision", "Select a valid choice."),
     ],
 )
