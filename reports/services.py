@@ -56,10 +56,13 @@ def _rendering_stale_after() -> datetime.timedelta:
 
 
 def enqueue_render(report_id: int) -> None:
-    """Queue the render (Celery routes it to the reports' queue, config.celery_app)."""
+    """Queue the render on the reports' queue (the task router, config.celery_app, sends the
+    tasks it leads to there too)."""
     from reports.tasks import render_closeout_report
 
-    render_closeout_report.delay(report_id)
+    render_closeout_report.apply_async(
+        args=[report_id], queue=settings.CLOSEOUT_REPORT_QUEUE or None
+    )
 
 
 # --- request ----------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def _value(field, made: dict):
     if field.name.endswith("currency"):
         return "KES"
     if isinstance(field, models.CharField | models.TextField):
-        return f"{field.name} kept"
+        return f"{field.name} kept"[: field.max_length]
     raise AssertionError(f"no value for {field}")
 
 
