@@ -50,6 +50,12 @@ INSTALLED_APPS = [
     "portfolio",
     "instances",
     "demo",
+    # The REST API (api/): Django REST framework, django-filter, the OpenAPI schema and its docs.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +150,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- sign-in: allauth (local accounts, OpenID Connect providers, MFA); see accounts/conf.py --
 from accounts.conf import *  # noqa: E402, F403
+
+# --- the REST API: authentication, throttling, pagination, the schema; see api/conf.py ---------
+from api.conf import *  # noqa: E402, F403
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
