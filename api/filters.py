@@ -26,10 +26,55 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 999_999_999_999_999_999)
         super().__init__(*args, **kwargs)
 
 
-class ProgramFilter(django_filters.FilterSet):
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.ChoiceFilter):
+    """`true` or `false`, and nothing else (a plain BooleanFilter reads "maybe" as "any")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = YES_NO
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return qs.filter(**{self.field_name: value == "true"})
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """`ordering`: one of the named sorts, "-" first for descending; ties by id."""
+
+    def __init__(self, fields: dict[str, str], **kwargs):
+        self.sorts = fields  # the parameter's value → the model field
+        kwargs.setdefault("help_text", _("Sort by this (“-” first for descending)."))
+        choices = [(value, value) for name in fields for value in (name, f"-{name}")]
+        super().__init__(choices=choices, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        descending = value.startswith("-")
+        field = self.sorts[value.removeprefix("-")]
+        return qs.order_by(f"-{field}" if descending else field, "-pk" if descending else "pk")
+
+
+class FilterSet(django_filters.FilterSet):
+    """A parameter given empty (`?stage=`) is refused, not read as "any": a client that meant
+    a value learns that it sent none."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and not "".join(self.data.getlist(name)).strip():
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
+class ProgramFilter(FilterSet):
     """The portfolio's filters (`portfolio.selectors.PortfolioFilters`), with the same names as
     in the portfolio page's address, and its sorts."""
 
@@ -73,44 +118,43 @@ class ProgramFilter(django_filters.FilterSet):
 
     def is_valid(self):
         valid = super().is_valid()
+        if not valid:
+            return False
         start, end = (
             self.form.cleaned_data.get("start_from"),
             self.form.cleaned_data.get("start_to"),
         )
-        if valid and start and end and end < start:
+        if start and end and end < start:
             self.form.add_error("start_to", _("The end of the range cannot be before its start."))
             return False
         return valid
 
 
-class HistoryFilter(django_filters.FilterSet):
-    ordering = django_filters.OrderingFilter(fields=["at"])
+class HistoryFilter(FilterSet):
+    ordering = SortFilter({"at": "at"})
 
     class Meta:
         model = StageTransition
         fields: list[str] = []
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     stage = django_filters.ChoiceFilter(choices=WORK_STAGE_CHOICES)
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices)
     assignee = IdFilter(field_name="assignee_id", help_text=_("A person's id."))
-    required = django_filters.ChoiceFilter(choices=YES_NO, method="filter_required")
-    ordering = django_filters.OrderingFilter(fields=["position", "due_on", "updated_at"])
+    required = YesNoFilter()
+    ordering = SortFilter({"position": "position", "due_on": "due_on", "updated_at": "updated_at"})
 
     class Meta:
         model = StageActivity
         fields: list[str] = []
 
-    def filter_required(self, queryset, name, value):
-        return queryset.filter(required=value == "true")
 
-
-class BudgetLineFilter(django_filters.FilterSet):
+class BudgetLineFilter(FilterSet):
     category = django_filters.ChoiceFilter(choices=BudgetCategory.choices)
     stage = django_filters.ChoiceFilter(choices=WORK_STAGE_CHOICES)
-    ordering = django_filters.OrderingFilter(
-        fields=[("forecast_amount", "forecast"), "spent", "name", "category"]
+    ordering = SortFilter(
+        {"forecast": "forecast_amount", "spent": "spent", "name": "name", "category": "category"}
     )
 
     class Meta:
@@ -118,52 +162,52 @@ class BudgetLineFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ExpenditureFilter(django_filters.FilterSet):
+class ExpenditureFilter(FilterSet):
     line = IdFilter(field_name="line_id", help_text=_("A budget line's id."))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(fields=["date", "amount"])
+    ordering = SortFilter({"date": "date", "amount": "amount"})
 
     class Meta:
         model = Expenditure
         fields: list[str] = []
 
 
-class MeasurementFilter(django_filters.FilterSet):
+class MeasurementFilter(FilterSet):
     period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_to = django_filters.DateFilter(field_name="period_end", lookup_expr="lte")
-    ordering = django_filters.OrderingFilter(fields=["period_end"])
+    ordering = SortFilter({"period_end": "period_end"})
 
     class Meta:
         model = Measurement
         fields: list[str] = []
 
 
-class RiskFilter(django_filters.FilterSet):
+class RiskFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Risk.Status.choices)
     likelihood = django_filters.ChoiceFilter(choices=Level.choices)
     impact = django_filters.ChoiceFilter(choices=Level.choices)
-    ordering = django_filters.OrderingFilter(fields=["created_at", "updated_at"])
+    ordering = SortFilter({"created_at": "created_at", "updated_at": "updated_at"})
 
     class Meta:
         model = Risk
         fields: list[str] = []
 
 
-class LessonFilter(django_filters.FilterSet):
+class LessonFilter(FilterSet):
     stage = django_filters.ChoiceFilter(choices=WORK_STAGE_CHOICES)
-    ordering = django_filters.OrderingFilter(fields=["recorded_on"])
+    ordering = SortFilter({"recorded_on": "recorded_on"})
 
     class Meta:
         model = Lesson
         fields: list[str] = []
 
 
-class SnapshotFilter(django_filters.FilterSet):
+class SnapshotFilter(FilterSet):
     polled_after = django_filters.IsoDateTimeFilter(field_name="polled_at", lookup_expr="gte")
     polled_before = django_filters.IsoDateTimeFilter(field_name="polled_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    ordering = django_filters.OrderingFilter(fields=["polled_at"])
+    ordering = SortFilter({"polled_at": "polled_at"})
 
     class Meta:
         model = Snapshot

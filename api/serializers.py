@@ -29,6 +29,45 @@ CENT = Decimal("0.01")
 # --- shared pieces ----------------------------------------------------------------------------
 
 
+class StrictCharField(serializers.CharField):
+    """Text, and only text: a number or a list is refused, not turned into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number, and only a JSON number: "12", 12.0 and true are refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "decimal", "pattern": r"^-?\d{0,12}(?:\.\d{0,4})?$"},
+            {"type": "number"},
+        ],
+        "description": "A decimal string (best: no rounding) or a JSON number.",
+    }
+)
+class ValueField(serializers.DecimalField):
+    """An indicator's value: up to 12 digits before the point and 4 after."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=16, decimal_places=4, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class MoneySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217 code, e.g. KES.")
@@ -254,11 +293,11 @@ class ActivityUpdateSerializer(serializers.Serializer):
     administrators; assignee and due date: heads and administrators only."""
 
     status = serializers.ChoiceField(choices=ActivityStatus.choices, required=False)
-    evidence_note = serializers.CharField(
+    evidence_note = StrictCharField(
         required=False, allow_blank=True, max_length=4000, trim_whitespace=False
     )
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
-    assignee = serializers.IntegerField(
+    assignee = StrictIntegerField(
         required=False, allow_null=True, help_text="The id of someone on the program's team."
     )
     due_on = serializers.DateField(required=False, allow_null=True)
@@ -363,14 +402,22 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
-    """A value of an indicator for a period. POST one to record a month's figure."""
+    """A value of an indicator for a period."""
 
     class Meta:
         model = Measurement
         fields = ["id", "indicator", "period_end", "value", "source", "note", "created_at"]
-        read_only_fields = ["id", "indicator", "created_at"]
-        # One value per indicator and period: the service says so beside `period_end`.
-        validators = []
+        read_only_fields = fields
+
+
+class MeasurementCreateSerializer(serializers.Serializer):
+    """A month's (or quarter's…) figure to record. One value per indicator and period: a
+    second one for the same period is refused beside `period_end`."""
+
+    period_end = serializers.DateField(help_text="The last day the value covers.")
+    value = ValueField()
+    source = StrictCharField(max_length=200, help_text="e.g. DHIS2, CHT dashboard.")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 # --- CHW support, risks, lessons --------------------------------------------------------------

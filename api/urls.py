@@ -1,13 +1,29 @@
 """/api/v1/: the REST API, its OpenAPI schema and docs; and the token pages of the profile."""
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import token_views, views
 
 app_name = "api"
+
+
+class IdConverter:
+    """A record's id: 1 to 18 digits (a longer number is no id: the JSON 404, never an
+    integer overflow in the database)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "api_id")
 
 PROGRAM = "programs/<slug:slug>"
 
@@ -19,7 +35,7 @@ router.register(f"{PROGRAM}/budget-lines", views.BudgetLineViewSet, basename="bu
 router.register(f"{PROGRAM}/expenditures", views.ExpenditureViewSet, basename="expenditure")
 router.register(f"{PROGRAM}/indicators", views.IndicatorViewSet, basename="indicator")
 router.register(
-    f"{PROGRAM}/indicators/<int:indicator_pk>/measurements",
+    f"{PROGRAM}/indicators/<api_id:indicator_id>/measurements",
     views.MeasurementViewSet,
     basename="measurement",
 )
@@ -28,7 +44,7 @@ router.register(f"{PROGRAM}/lessons", views.LessonViewSet, basename="lesson")
 router.register(f"{PROGRAM}/reports", views.ReportViewSet, basename="report")
 router.register(f"{PROGRAM}/instances", views.InstanceViewSet, basename="instance")
 router.register(
-    f"{PROGRAM}/instances/<int:instance_pk>/snapshots",
+    f"{PROGRAM}/instances/<api_id:instance_id>/snapshots",
     views.SnapshotViewSet,
     basename="snapshot",
 )
@@ -38,7 +54,7 @@ api_v1 = [
     path(f"{PROGRAM}/lifecycle/", views.LifecycleView.as_view(), name="lifecycle"),
     path(f"{PROGRAM}/chw-support/", views.CHWSupportView.as_view(), name="chw-support"),
     path(
-        f"{PROGRAM}/reports/<int:version>/download/",
+        f"{PROGRAM}/reports/<api_id:version>/download/",
         views.ReportDownloadView.as_view(),
         name="report-download",
     ),
@@ -57,5 +73,5 @@ urlpatterns = [
     # Anything else under /api/ answers a JSON 404, not the site's HTML page.
     re_path(r"^api/", views.not_found, name="not-found"),
     path("profile/api-tokens/", token_views.token_list, name="tokens"),
-    path("profile/api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
+    path("profile/api-tokens/<api_id:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]

@@ -182,7 +182,8 @@ class ActivityViewSet(
     queryset = StageActivity.objects.none()
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilter
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "activity_id"
+    lookup_value_converter = "api_id"
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -191,9 +192,9 @@ class ActivityViewSet(
         return lifecycle_selectors.activity_list(program=self.program)
 
     def get_object(self):
-        return lifecycle_selectors.activity_get(program=self.program, pk=self.kwargs["pk"])
+        return lifecycle_selectors.activity_get(program=self.program, pk=self.kwargs["activity_id"])
 
-    def partial_update(self, request, slug, pk):
+    def partial_update(self, request, *args, **kwargs):
         activity = self.get_object()
         self.require("lifecycle.update_activity", activity)
         given = serializers.ActivityUpdateSerializer(data=request.data, partial=True)
@@ -242,7 +243,8 @@ class BudgetLineViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = BudgetLine.objects.none()
     serializer_class = serializers.BudgetLineSerializer
     filterset_class = filters.BudgetLineFilter
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "line_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -258,7 +260,8 @@ class ExpenditureViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Expenditure.objects.none()
     serializer_class = serializers.ExpenditureSerializer
     filterset_class = filters.ExpenditureFilter
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "expenditure_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -277,7 +280,8 @@ class IndicatorViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Indicator.objects.none()
     serializer_class = serializers.IndicatorSerializer
     filter_backends: list = []
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "indicator_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -289,6 +293,8 @@ class IndicatorViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="An indicator's measurements, oldest first"),
     create=extend_schema(
         summary="Record a measurement",
+        request=serializers.MeasurementCreateSerializer,
+        responses={201: serializers.MeasurementSerializer},
         description="A value of the indicator for a period (e.g. a month's figure pushed by a "
         "ministry's system). Program heads and administrators. One value per period.",
     ),
@@ -304,7 +310,7 @@ class MeasurementViewSet(
     def indicator(self) -> Indicator:
         if not hasattr(self, "_indicator"):
             self._indicator = indicator_selectors.indicator_get(
-                program=self.program, pk=self.kwargs["indicator_pk"]
+                program=self.program, pk=self.kwargs["indicator_id"]
             )
         return self._indicator
 
@@ -313,10 +319,10 @@ class MeasurementViewSet(
             return Measurement.objects.none()
         return indicator_selectors.measurement_list(indicator=self.indicator)
 
-    def create(self, request, slug, indicator_pk):
+    def create(self, request, *args, **kwargs):
         indicator = self.indicator
         self.require(CHANGE)
-        given = self.get_serializer(data=request.data)
+        given = serializers.MeasurementCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         measurement = indicator_services.measurement_create(
             indicator=indicator, **given.validated_data
@@ -354,7 +360,8 @@ class RiskViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Risk.objects.none()
     serializer_class = serializers.RiskSerializer
     filterset_class = filters.RiskFilter
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "risk_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -370,7 +377,8 @@ class LessonViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Lesson.objects.none()
     serializer_class = serializers.LessonSerializer
     filterset_class = filters.LessonFilter
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "lesson_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -400,7 +408,7 @@ class ReportViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ReportSerializer
     filter_backends: list = []
     lookup_field = "version"
-    lookup_value_converter = "int"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -455,7 +463,8 @@ class InstanceViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Instance.objects.none()
     serializer_class = serializers.InstanceSerializer
     filter_backends: list = []
-    lookup_value_converter = "int"
+    lookup_url_kwarg = "instance_id"
+    lookup_value_converter = "api_id"
 
     def get_queryset(self):
         if _fake(self):
@@ -464,7 +473,7 @@ class InstanceViewSet(ProgramScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         for instance in self.get_queryset():
-            if instance.pk == self.kwargs["pk"]:
+            if instance.pk == self.kwargs["instance_id"]:
                 return instance
         raise Http404(_("No such instance."))
 
@@ -492,7 +501,7 @@ class SnapshotViewSet(ProgramScopedMixin, mixins.ListModelMixin, viewsets.Generi
         if _fake(self):
             return Snapshot.objects.none()
         instances = instance_selectors.instance_list(program=self.program)
-        instance = next((i for i in instances if i.pk == self.kwargs["instance_pk"]), None)
+        instance = next((i for i in instances if i.pk == self.kwargs["instance_id"]), None)
         if instance is None:
             raise Http404(_("No such instance."))
         return instance_selectors.snapshot_list(instance=instance)
