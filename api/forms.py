@@ -30,11 +30,5 @@ class AccessTokenForm(StyledFormMixin, forms.Form):
         help_text=_("After this the token stops working; make a new one then."),
     )
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Give the token a name."))
-        return name
-
     def expires_at(self) -> datetime.datetime:
         return timezone.now() + datetime.timedelta(days=self.cleaned_data["expires_in"])
