@@ -6,6 +6,8 @@ type, headers, body)."""
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,10 +33,21 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(world, settings):
+def wsgi_app():
+    """Django's own WSGI application. Like the test client, keep it from closing the test's
+    database connection at the end of each request (it lives in the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, settings, wsgi_app):
     settings.API_TOKEN_RATE = "1000000/hour"
     headers = {"Authorization": f"Bearer {make_token(world['head'])}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", WSGIHandler(), headers=headers)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, headers=headers)
     ids = world["ids"]
     schema.config.update(
         headers=headers,
