@@ -4,7 +4,7 @@ they may not make), reads through the apps' selectors and writes through their s
 call does exactly what the same action on a page does."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -523,8 +523,6 @@ class MeView(GenericAPIView):
 
 def not_found(request, *args, **kwargs):
     """Any address under /api/ that names no endpoint (nor a well-formed id)."""
-    from django.http import JsonResponse
-
     detail = _("Not found.")
     if not request.path.endswith("/"):
         detail = _("Not found. The API's addresses end with “/”.")

@@ -187,3 +187,21 @@ def test_me_says_who_the_token_signs_in_as(world):
     body = client_for(world["member"]).get("/api/v1/me/").json()
     assert body["username"] == "developer"
     assert body["token"]["prefix"].startswith("chtp_")
+
+
+def test_site_administrators_revoke_tokens_in_the_admin(admin_client):
+    user = UserFactory()
+    live, _ = token_create(
+        user=user, name="a", expires_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    other, _ = token_create(
+        user=user, name="b", expires_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    response = admin_client.post(
+        "/admin/api/accesstoken/",
+        {"action": "revoke", "_selected_action": [live.pk, other.pk]},
+    )
+    assert response.status_code == 302
+    assert AccessToken.objects.usable().count() == 0
+    page = admin_client.get(f"/admin/api/accesstoken/{live.pk}/change/").content.decode()
+    assert live.digest not in page
