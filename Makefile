@@ -21,7 +21,7 @@ install-dev: $(VENV)/.dev-installed
 # Compiled translations (locale/ and accounts/locale/: */LC_MESSAGES/django.mo) with Babel: pure Python, no GNU gettext.
 messages: install
 	$(BIN)/pybabel compile -d locale -D django
-	$(BIN)/pybabel compile -q -d accounts/locale -D django
+	$(BIN)/pybabel compile -d accounts/locale -D django
 
 run: install messages
 	mkdir -p var/mail var/broker

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("portfolio.urls")),
     path("", include("instances.urls")),
+    path("", include("api.urls")),
 ]

@@ -68,6 +68,15 @@ def instance_list(*, program: Program) -> list[Instance]:
     return sorted(instances, key=lambda instance: kinds.index(instance.kind))
 
 
+def snapshot_list(*, instance: Instance) -> QuerySet[Snapshot]:
+    """Every snapshot of the instance, newest first, without the raw answers."""
+    return (
+        Snapshot.objects.filter(instance=instance)
+        .defer("raw", "impact")
+        .order_by("-polled_at", "-pk")
+    )
+
+
 def instance_get(*, program: Program, pk: int) -> Instance:
     """An instance the program manages (not one merely shared with it), or 404."""
     instance = (

@@ -59,6 +59,13 @@ def stage_activities(*, program: Program, stage: str) -> QuerySet[StageActivity]
     )
 
 
+def activity_list(*, program: Program) -> QuerySet[StageActivity]:
+    """Every activity of the program, all stages (the API's list: it filters and sorts it)."""
+    return program.stage_activities.select_related("assignee", "completed_by").order_by(
+        "position", "id"
+    )
+
+
 def activity_get(*, program: Program, pk: int) -> StageActivity:
     activities = program.stage_activities.select_related("assignee", "completed_by")
     return get_or_404(activities, "No such activity.", pk=pk)

@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "portfolio",
     "instances",
     "demo",
+    # The REST API (api/): Django REST framework, django-filter, the OpenAPI schema and its docs.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +228,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "usb",
     )
 }
+# --- the REST API: authentication, throttling, pagination, the schema; see api/conf.py ---------
+from api.conf import *  # noqa: E402, F403
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

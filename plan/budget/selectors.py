@@ -233,7 +233,16 @@ def budget_forecast_total(*, program: Program) -> Decimal:
 
 
 def budget_line_list(*, program: Program) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(program=program).order_by("category", "name", "id")
+    """The program's lines, each with `spent`: the sum of its expenditures."""
+    return (
+        BudgetLine.objects.filter(program=program)
+        .annotate(
+            spent=Coalesce(
+                Sum("expenditures__amount"), Value(ZERO), output_field=models.DecimalField()
+            )
+        )
+        .order_by("category", "name", "id")
+    )
 
 
 def budget_line_get(*, program: Program, pk: int) -> BudgetLine:

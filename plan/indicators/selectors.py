@@ -117,6 +117,31 @@ def indicator_baselines(*, program_ids) -> dict[int, BaselineStatus]:
     }
 
 
+def indicator_list(*, program: Program) -> QuerySet[Indicator]:
+    """The program's indicators with their measurements prefetched, oldest first (2 queries):
+    `indicator_progress(indicator)` then says where each stands."""
+    return (
+        Indicator.objects.filter(program=program)
+        .prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.order_by("period_end", "id"))
+        )
+        .order_by("name", "id")
+    )
+
+
+def indicator_progress(
+    indicator: Indicator, *, today: datetime.date | None = None
+) -> IndicatorProgress:
+    """Where an indicator from `indicator_list` stands (no further query)."""
+    return IndicatorProgress(
+        indicator, list(indicator.measurements.all()), today or timezone.localdate()
+    )
+
+
+def measurement_list(*, indicator: Indicator) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(indicator=indicator).order_by("period_end", "id")
+
+
 def indicator_get(*, program: Program, pk: int) -> Indicator:
     return get_or_404(Indicator.objects.all(), "No such indicator.", program=program, pk=pk)
 

@@ -17,6 +17,13 @@ def risk_list(*, program: Program) -> list[Risk]:
     )
 
 
+def risk_queryset(*, program: Program) -> QuerySet[Risk]:
+    """The program's risks as a query, newest first (for the API's filters and pages)."""
+    return (
+        Risk.objects.filter(program=program).select_related("owner").order_by("-created_at", "-id")
+    )
+
+
 def risk_get(*, program: Program, pk: int) -> Risk:
     return get_or_404(Risk.objects.all(), "No such risk.", program=program, pk=pk)
 

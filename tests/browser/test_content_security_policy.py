@@ -29,8 +29,10 @@ PAGES = [
     "/programs/siaya-chv/budget/",
     "/programs/siaya-chv/indicators/",
     "/programs/siaya-chv/reports/",
+    "/programs/siaya-chv/instances/",
     "/portfolio/",
     "/profile/",
+    "/api/v1/docs/",  # Swagger UI: inline styles allowed on this page only (api/urls.py)
     "/admin/",
     "/admin/chtprograms/program/",
 ]
