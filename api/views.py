@@ -18,8 +18,9 @@ from chtprograms.access import program_for
 from chtprograms.models import Program
 from instances import selectors as instance_selectors
 from instances.models import Instance, Snapshot, release_support
+from lifecycle import activity_services as lifecycle_services
+from lifecycle import portfolio_selectors as lifecycle_portfolio_selectors
 from lifecycle import selectors as lifecycle_selectors
-from lifecycle import services as lifecycle_services
 from lifecycle.models import StageActivity, StageTransition
 from personas.selectors import programs_visible_to
 from plan.budget import selectors as budget_selectors
@@ -99,7 +100,9 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
         program = program_for(self.request, self.kwargs["slug"])
         return (
             programs_with_budget_totals(
-                lifecycle_selectors.programs_with_lifecycle(Program.objects.filter(pk=program.pk))
+                lifecycle_portfolio_selectors.programs_with_lifecycle(
+                    Program.objects.filter(pk=program.pk)
+                )
             )
             .select_related("lead_organization", "lifecycle")
             .prefetch_related("partner_links__organization")

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from api.services import token_create
 from api.throttling import throttle_cache
 from instances.services import instance_create
+from lifecycle.activity_services import activity_plan
 from lifecycle.models import StageActivity
-from lifecycle.services import activity_plan
 from personas.models import PersonaRole
 from personas.services import membership_add
 from plan.chw_support.services import chw_support_save
