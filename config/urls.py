@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("portfolio.urls")),
+    path("", include("calendars.urls")),
     path("", include("instances.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "portfolio",
+    "calendars",
     "instances",
     "demo",
 ]
