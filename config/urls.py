@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("portfolio.urls")),
     path("", include("calendars.urls")),
+    path("", include("spreadsheets.urls")),
     path("", include("instances.urls")),
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reports",
     "portfolio",
     "calendars",
+    "spreadsheets",
     "instances",
     "demo",
 ]
