@@ -121,6 +121,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     line_id: int | None = None
+    shown: dict = field(default_factory=dict)  # what the preview shows: labels, or the raw text
 
 
 @dataclass
@@ -220,6 +221,10 @@ def plan_import(*, program, rows: list[list]) -> Plan:
             continue  # an empty row
         row = Row(number=number)
         planned.append(row)
+        row.shown = {
+            key: value.text if isinstance(value, Formula) else _text(value)
+            for key, value in raw.items()
+        }
         formulas = [labels[key] for key, value in raw.items() if isinstance(value, Formula)]
         if formulas:
             row.errors.append(
@@ -247,6 +252,11 @@ def plan_import(*, program, rows: list[list]) -> Plan:
                 failed.add(key)
                 row.errors.extend(f"{labels[key]}: {message}" for message in error.messages)
         row.values = {key: str(value) if value is not None else "" for key, value in values.items()}
+        names = {**dict(BudgetCategory.choices), **dict(WORK_STAGE_CHOICES)}
+        row.shown = {
+            key: str(names.get(values[key], values[key])) if key in values else _text(raw.get(key))
+            for key in ("category", "stage", "name", "forecast_amount")
+        }
         line, unknown = None, False
         line_id = _text(raw.get("id"))
         if line_id:
