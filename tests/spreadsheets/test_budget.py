@@ -15,6 +15,7 @@ from plan.budget.services import budget_line_create, expenditure_create
 from spreadsheets import budget, files
 from tests.factories import BudgetLineFactory
 from tests.queries import assert_same_count, counting
+from tests.translations import compile_messages, english_afterwards  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +257,28 @@ def test_query_count_of_an_import_preview_is_the_same_at_2_and_40_rows(program):
     assert_same_count(small, large)
     assert small.count == 1
     assert planned.valid
+
+
+def test_the_template_and_the_import_speak_the_readers_language(signed_in, program, head):
+    from tests.reminders.helpers import set_profile
+
+    compile_messages()
+    set_profile(head, language="fr")
+    signed_in.cookies["django_language"] = "fr"
+    response = signed_in.get(reverse("spreadsheets:budget-template", args=[program.slug]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Lignes budgétaires", "Aide"]
+    header = [cell.value for cell in book["Lignes budgétaires"][1]]
+    assert header[:2] == ["Numéro de ligne", "Catégorie"]
+    help_rows = {row[0]: row for row in book["Aide"].iter_rows(min_row=2, values_only=True)}
+    assert help_rows["Catégorie"][1] == "obligatoire"
+    book["Lignes budgétaires"].append(
+        [None, help_rows["Catégorie"][3].split("; ")[1], None, "Téléphones", 12]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = upload(signed_in, program, buffer.getvalue(), name="modele.xlsx")
+    assert preview.status_code == 200, preview.context["plan"].rows[0].errors
+    assert b"1 \xc3\xa0 ajouter" in preview.content
+    confirm(signed_in, program, preview)
+    assert BudgetLine.objects.get(program=program).category == "devices"
