@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import portfolio, views
 
 app_name = "spreadsheets"
 
@@ -14,4 +14,5 @@ urlpatterns = [
         "programs/<slug:slug>/budget/template.xlsx", views.budget_template, name="budget-template"
     ),
     path("programs/<slug:slug>/budget/import/", views.budget_import, name="budget-import"),
+    path("portfolio/export.xlsx", portfolio.portfolio_xlsx, name="portfolio-export"),
 ]
