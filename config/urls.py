@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("portfolio.urls")),
+    path("", include("calendars.urls")),
+    path("", include("spreadsheets.urls")),
     path("", include("instances.urls")),
     path("", include("api.urls")),
 ]

@@ -66,6 +66,10 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
         {"portfolio": 17, "portfolio CSV export": 6},
     ),
     (
+        "calendar feed of a head / of a developer / a program's team feed (3 or 30 programs)",
+        {"calendar feed, head": 13, "calendar feed, developer": 8, "team calendar feed": 14},
+    ),
+    (
         "Instances tab (1 or 4 instances, 4 to 180 polls each)",
         {"instances tab": 11},
     ),

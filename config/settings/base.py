@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "portfolio",
+    "calendars",
+    "spreadsheets",
     "instances",
     "demo",
     # The REST API (api/): Django REST framework, django-filter, the OpenAPI schema and its docs.

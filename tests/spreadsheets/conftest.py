@@ -1,0 +1,7 @@
+from tests.lifecycle.conftest import (  # noqa: F401
+    developer,
+    head,
+    outsider,
+    program,
+    staff,
+)
