@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, StyledFormMixin, bound_dates, person_label
+from core.validators import TEXT
 
 from .models import EthicsApproval, StageActivity
 from .stages import WORK_STAGE_CHOICES, ActivityStatus, Stage
@@ -17,7 +18,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note or reason"),
         required=False,
-        max_length=4000,
+        max_length=TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     waive = forms.MultipleChoiceField(
@@ -43,7 +44,7 @@ class ActivityProgressForm(StyledFormMixin, forms.Form):
     evidence_note = forms.CharField(
         label=_("Evidence or reason"),
         required=False,
-        max_length=4000,
+        max_length=TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What shows it is done; or why it does not apply."),
     )

@@ -16,6 +16,7 @@ and form (`EXAMPLES`). Each request runs in a savepoint rolled back afterwards, 
 starts from the same program. The file runs in tens of seconds."""
 
 import datetime
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,8 +34,10 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("chtprograms", "core", "personas", "lifecycle", "plan", "reminders", "reports", "portfolio")
 
-#: Random examples per page (GET) and per form (POST), for the head and for the reviewer.
-EXAMPLES = {"head": (1, 3), "reviewer": (1, 1)}
+#: Random examples per page (GET) and per form (POST), for the head and for the reviewer;
+#: FUZZ_SCALE=20 multiplies them for a longer hunt on a developer's machine.
+SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
+EXAMPLES = {"head": (1 * SCALE, 3 * SCALE), "reviewer": (1 * SCALE, 1 * SCALE)}
 
 #: The values that broke pages before: every page gets each of them in every parameter.
 KILLERS = ["\x00", "9999-12-31", "99999999999999999999999999999"]

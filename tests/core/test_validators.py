@@ -276,3 +276,29 @@ def test_a_text_over_its_limit_gets_a_message_and_keeps_what_was_typed(client, p
     assert "Reach every household. Reach every household." in page  # the text stays in the box
     program.refresh_from_db()
     assert program.goals == "Give CHVs a CHT app."
+
+
+def test_every_text_field_of_every_form_has_a_maximum_no_larger_than_its_model_s():
+    unbounded, looser = [], []
+    for form_class in project_form_classes():
+        model = getattr(getattr(form_class, "_meta", None), "model", None)
+        for name, field in form_class.base_fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            if not field.max_length:
+                unbounded.append(f"{form_class.__name__}.{name}")
+            if model is not None and name in {f.name for f in model._meta.concrete_fields}:
+                model_limit = model._meta.get_field(name).max_length
+                if model_limit and field.max_length > model_limit:
+                    looser.append(f"{form_class.__name__}.{name}")
+    assert unbounded == [] and looser == []
+
+
+def test_the_lifecycle_forms_allow_what_the_history_keeps():
+    from lifecycle.forms import ActivityProgressForm, DecisionForm
+    from lifecycle.models import StageActivity, StageTransition
+
+    note = StageTransition._meta.get_field("note").max_length
+    assert DecisionForm.base_fields["note"].max_length == note
+    evidence = StageActivity._meta.get_field("evidence_note").max_length
+    assert ActivityProgressForm.base_fields["evidence_note"].max_length == evidence
