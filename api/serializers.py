@@ -1,6 +1,9 @@
-"""How each record reads in the API. Plain serializers over the models; the values they need
-beyond a row's own fields (a program's stage, a line's spending) come annotated or prefetched
-by the selectors, so a page of results costs the same queries whatever its length.
+"""How each record reads in the API (one file on purpose: the whole public shape of the API,
+one short serializer per resource, read together when the schema changes).
+
+Plain serializers over the models; the values they need beyond a row's own fields (a
+program's stage, a line's spending) come annotated or prefetched by the selectors, so a page
+of results costs the same queries whatever its length.
 
 Money is `{"amount": "1234.50", "currency": "KES"}`: a decimal string, never a float, with its
 ISO 4217 code."""

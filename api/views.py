@@ -1,7 +1,10 @@
 """The REST API, /api/v1/. Thin, like the pages: each view loads the program through
 `chtprograms.access.program_for` (404 for a program the person may not see, 403 for a change
 they may not make), reads through the apps' selectors and writes through their services, so a
-call does exactly what the same action on a page does."""
+call does exactly what the same action on a page does.
+
+One file on purpose: every endpoint of /api/v1/ with the same few lines of access checks side by
+side, so that a reviewer reads the whole permission surface of the API in one place."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
