@@ -46,7 +46,13 @@ from tests.factories import (
 NOT_WALKED = {
     "admin": "Django's admin, for site staff; its forms are Django's own",
     "set_language": "Django's own view (i18n/setlang/)",
+    "api": "the REST API: Schemathesis walks it from its schema (tests/api/test_schemathesis.py)",
+    "instances": "fuzzed against a fake CHT in tests/instances (hostile answers, addresses)",
+    "calendars": "feeds read by key: tests/calendars",
+    "spreadsheets": "hostile files: tests/spreadsheets",
 }
+#: Views of these modules are django-allauth's sign-in pages (tests/accounts) and their glue.
+NOT_WALKED_MODULES = ("allauth.", "accounts.")
 
 #: Which object of the world a route's `pk` (or `version`) is.
 OBJECT_OF_ROUTE = {
@@ -175,7 +181,8 @@ def url_patterns(patterns=None, namespace=None):
             yield from url_patterns(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            if name not in NOT_WALKED:
+            module = getattr(pattern.callback, "__module__", "") or ""
+            if name not in NOT_WALKED and not module.startswith(NOT_WALKED_MODULES):
                 yield name, pattern
 
 

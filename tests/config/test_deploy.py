@@ -43,6 +43,9 @@ print(program.slug)
 """
 STATIC_URL = re.compile(r"""(?:href|src)="(/static/[^"]+)\"""")
 
+#: The sign-in page (django-allauth's; /login/ redirects there).
+LOGIN = "/accounts/login/"
+
 
 @pytest.fixture
 def postgres_database():
@@ -115,11 +118,11 @@ def test_production_deploy_serves_login_program_page_and_compressed_static_files
 
     with gunicorn(env) as port:
         # Plain HTTP (no X-Forwarded-Proto from the proxy) is sent to HTTPS.
-        insecure = request(port, "GET", "/login/", headers={"Host": HOST})
+        insecure = request(port, "GET", LOGIN, headers={"Host": HOST})
         assert insecure.status == 301
-        assert insecure.header("Location") == f"https://{HOST}/login/"
+        assert insecure.header("Location") == f"https://{HOST}{LOGIN}"
 
-        login_page = request(port, "GET", "/login/", headers=PROXY_HEADERS)
+        login_page = request(port, "GET", LOGIN, headers=PROXY_HEADERS)
         assert login_page.status == 200, login_page.text[:2000]
         assert "script-src 'self'" in login_page.header("Content-Security-Policy")
         assert "camera=()" in login_page.header("Permissions-Policy")
@@ -132,15 +135,15 @@ def test_production_deploy_serves_login_program_page_and_compressed_static_files
         logged_in = request(
             port,
             "POST",
-            "/login/",
+            LOGIN,
             headers={
                 **PROXY_HEADERS,
                 "Cookie": f"__Host-csrftoken={csrf_cookie}",
-                "Referer": f"https://{HOST}/login/",
+                "Referer": f"https://{HOST}{LOGIN}",
                 "Content-Type": "application/x-www-form-urlencoded",
             },
             body=urlencode(
-                {"username": "smoke-head", "password": PASSWORD, "csrfmiddlewaretoken": token}
+                {"login": "smoke-head", "password": PASSWORD, "csrfmiddlewaretoken": token}
             ),
         )
         assert logged_in.status == 302, logged_in.text[:2000]
