@@ -182,6 +182,8 @@ def url_patterns(patterns=None, namespace=None):
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             module = getattr(pattern.callback, "__module__", "") or ""
+            if pattern.name is None:  # e.g. /login/ → /accounts/login/ redirects: no page
+                continue
             if name not in NOT_WALKED and not module.startswith(NOT_WALKED_MODULES):
                 yield name, pattern
 
