@@ -1,6 +1,8 @@
 """The lists' query parameters (django-filter). A value that does not validate is refused with a
 400 naming the parameter, never ignored; `ordering` sorts ("-" first for descending)."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from chtprograms.models import Health, Program, ProgramType
+from core.validators import DATE_MAX, DATE_MIN
 from instances.models import Snapshot, Status
 from lifecycle.models import StageActivity, StageTransition
 from lifecycle.stages import WORK_STAGE_CHOICES, ActivityStatus, Stage
@@ -21,6 +24,29 @@ YES_NO = [("true", "true"), ("false", "false")]
 
 
 @extend_schema_field(OpenApiTypes.INT)
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time between 1990 and 2100 with a real UTC offset (at most 14 hours):
+    anything else is a 400 naming the filter, never a date the database cannot take."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return value
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+            raise forms.ValidationError(_("A UTC offset is at most 14 hours."))
+        if not DATE_MIN <= value.date() <= DATE_MAX:
+            raise forms.ValidationError(
+                _("Enter a date between %(min)s and %(max)s.")
+                % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+            )
+        return value
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -204,8 +230,8 @@ class LessonFilter(FilterSet):
 
 
 class SnapshotFilter(FilterSet):
-    polled_after = django_filters.IsoDateTimeFilter(field_name="polled_at", lookup_expr="gte")
-    polled_before = django_filters.IsoDateTimeFilter(field_name="polled_at", lookup_expr="lt")
+    polled_after = BoundedIsoDateTimeFilter(field_name="polled_at", lookup_expr="gte")
+    polled_before = BoundedIsoDateTimeFilter(field_name="polled_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     ordering = SortFilter({"polled_at": "polled_at"})
 

@@ -91,3 +91,22 @@ def test_instances_include_those_shared_with_the_program_and_never_credentials(w
     )
     assert snapshots.json()["count"] == 1
     assert "raw" not in snapshots.json()["results"][0]
+
+
+def test_a_snapshot_filter_with_an_impossible_date_or_offset_is_a_400_naming_it(client):
+    """Found by Schemathesis on PostgreSQL: a UTC offset of -19:46 reached the database (500)."""
+    from instances import services as instance_services
+    from tests.factories import ProgramFactory, UserFactory
+
+    head = UserFactory()
+    program = ProgramFactory(head=head)
+    instance = instance_services.instance_create(
+        program=program, base_url="https://chis.example.org"
+    )
+    client.force_login(head)
+    base = f"/api/v1/programs/{program.slug}/instances/{instance.pk}/snapshots/"
+    assert client.get(base).status_code == 200
+    for value in ("1164-01-04T13:02:07-19:46", "2026-01-04T13:02:07-19:46", "0633-11-06T04:23"):
+        response = client.get(base, {"polled_after": value})
+        assert response.status_code == 400, (value, response.status_code)
+        assert "polled_after" in response.json()["errors"]
