@@ -82,7 +82,7 @@ def english_phrases() -> re.Pattern:
         words = phrase.split()
         if not re.search(r"[A-Za-z]{2}", phrase):
             continue
-        if len(words) == 1 and (len(phrase) < 5 or not phrase[0].isupper()):
+        if len(words) == 1 and (len(phrase) < 4 or not phrase[0].isupper()):
             continue  # "to", "by", "Edit" inside names and data: too ambiguous
         if len(words) > 1 and len(phrase) < 8:
             continue
