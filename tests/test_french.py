@@ -318,3 +318,27 @@ def test_english_pages_stay_english(world):
     assert "About the program" in html
     with translation.override("en"):
         assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}", visible_text(html))
+
+
+def test_form_errors_and_confirmations_are_in_french(world):
+    client = Client()
+    client.force_login(world["head"])
+    address = reverse("plan:risk-create", args=[world["program"].slug])
+    refused = client.post(address, {"description": "", "likelihood": "x", "impact": "high"})
+    text = visible_text(refused.content.decode())
+    assert "Ce champ est obligatoire." in text
+    assert english_left(text, data_of(world)) == []
+    saved = client.post(
+        address,
+        {
+            "description": "Les téléphones arrivent en retard",
+            "likelihood": "high",
+            "impact": "medium",
+            "mitigation": "Commander tôt",
+            "status": "open",
+        },
+        follow=True,
+    )
+    text = visible_text(saved.content.decode())
+    assert "Risque ajouté." in text
+    assert english_left(text, data_of(world)) == []
