@@ -19,6 +19,7 @@ from chtprograms.models import Program
 
 from . import credentials, monitoring
 from .fetch import OK, Fetched, fetch_json
+from .impact import impact_measurements_record
 from .models import (
     CHTRelease,
     Instance,
@@ -287,6 +288,7 @@ def snapshot_record(
                 Q(latest_snapshot__isnull=True) | Q(latest_snapshot__polled_at__lte=now)
             ).update(latest_snapshot=snapshot)
             _flags_update(instance, dict(flags), managed, now)
+            impact_measurements_record(instance=instance, snapshot=snapshot)
     except IntegrityError:
         if slot is not None and Snapshot.objects.filter(instance=instance, slot=slot).exists():
             return None  # a second delivery of the same beat's task got there first
