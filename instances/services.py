@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chtprograms.models import Program
+from core.concurrency import ensure_unchanged
 
 from . import credentials, monitoring
 from .fetch import OK, Fetched, fetch_json
@@ -114,9 +115,13 @@ def instance_update(
     impact_username: str = "",
     impact_password: str = "",
     clear_credentials: bool = False,
+    version: str | None = None,
     **fields,
 ) -> Instance:
+    """Change an instance. With `version` (the record as the form found it), refuse when
+    someone else changed it meanwhile (`core.concurrency`)."""
     changed = list(_checked(fields))
+    ensure_unchanged(instance, version, fields)
     for name in changed:
         setattr(instance, name, fields[name])
     changed += _credentials_apply(
