@@ -342,3 +342,13 @@ def test_form_errors_and_confirmations_are_in_french(world):
     text = visible_text(saved.content.decode())
     assert "Risque ajouté." in text
     assert english_left(text, data_of(world)) == []
+
+
+def test_the_calendar_addresses_page_is_in_french(world):
+    client = Client()
+    client.force_login(world["head"])
+    response = client.post(reverse("calendars:key-rotate"))
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    assert "à partir d'une URL" in text
+    assert english_left(text, data_of(world)) == []
