@@ -352,3 +352,19 @@ def test_the_calendar_addresses_page_is_in_french(world):
     text = visible_text(response.content.decode())
     assert "à partir d'une URL" in text
     assert english_left(text, data_of(world)) == []
+
+
+def test_a_poll_error_is_shown_in_french(world):
+    from instances.fetch import Fetched
+    from instances.services import Polled, snapshot_record
+
+    failed = Fetched("unreachable", error="Timed out waiting for an answer.")
+    snapshot_record(
+        instance=world["instance"], polled=Polled(received_at=timezone.now(), main=failed)
+    )
+    client = Client()
+    client.force_login(world["head"])
+    page = client.get(reverse("instances:list", args=[world["program"].slug]))
+    text = visible_text(page.content.decode())
+    assert "Délai dépassé en attendant une réponse." in text
+    assert "Timed out" not in text
