@@ -20,9 +20,6 @@ from plan.indicators.models import Indicator
 from plan.risks import services as risks_services
 from plan.risks.models import Level, Risk
 
-#: Demo data is dated as if today were this day, so that it does not change from day to day.
-DEMO_AS_OF = datetime.date(2026, 10, 31)
-
 #: currency → [(effective date, units per US dollar)]
 DEMO_RATES = {
     "KES": [(datetime.date(2025, 1, 1), "129.40"), (datetime.date(2026, 1, 1), "129.20")],
@@ -100,9 +97,10 @@ def _months_after(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
 
 
-def plan_values(rng: random.Random, *, start, end, currency) -> dict:
-    """Every random value of a program's plan and evidence, drawn up front."""
-    last = min(end, DEMO_AS_OF)
+def plan_values(rng: random.Random, *, start, end, currency, today: datetime.date) -> dict:
+    """Every random value of a program's plan and evidence, drawn up front (nothing happens
+    after `today`)."""
+    last = min(end, today - datetime.timedelta(days=1))
     lines = [
         (category, stage, name, _money(usd * rng.uniform(0.6, 1.6), currency))
         for category, stage, name, usd in rng.sample(BUDGET_TEMPLATES, k=rng.randint(3, 6))
