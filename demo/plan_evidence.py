@@ -20,14 +20,39 @@ from plan.indicators.models import Indicator
 from plan.risks import services as risks_services
 from plan.risks.models import Level, Risk
 
-#: currency → [(effective date, units per US dollar)]
+#: currency → [(effective date, units per US dollar)]; the first one covers the oldest
+#: programs' spending (a demo program may have started three years before today).
 DEMO_RATES = {
-    "KES": [(datetime.date(2025, 1, 1), "129.40"), (datetime.date(2026, 1, 1), "129.20")],
-    "UGX": [(datetime.date(2025, 1, 1), "3680"), (datetime.date(2026, 1, 1), "3610")],
-    "NPR": [(datetime.date(2025, 1, 1), "136.90"), (datetime.date(2026, 1, 1), "140.50")],
-    "XOF": [(datetime.date(2025, 1, 1), "630"), (datetime.date(2026, 1, 1), "570")],
-    "TZS": [(datetime.date(2025, 1, 1), "2480"), (datetime.date(2026, 1, 1), "2560")],
-    "MWK": [(datetime.date(2025, 1, 1), "1735"), (datetime.date(2026, 1, 1), "1740")],
+    "KES": [
+        (datetime.date(2021, 1, 1), "110.20"),
+        (datetime.date(2025, 1, 1), "129.40"),
+        (datetime.date(2026, 1, 1), "129.20"),
+    ],
+    "UGX": [
+        (datetime.date(2021, 1, 1), "3650"),
+        (datetime.date(2025, 1, 1), "3680"),
+        (datetime.date(2026, 1, 1), "3610"),
+    ],
+    "NPR": [
+        (datetime.date(2021, 1, 1), "118.00"),
+        (datetime.date(2025, 1, 1), "136.90"),
+        (datetime.date(2026, 1, 1), "140.50"),
+    ],
+    "XOF": [
+        (datetime.date(2021, 1, 1), "540"),
+        (datetime.date(2025, 1, 1), "630"),
+        (datetime.date(2026, 1, 1), "570"),
+    ],
+    "TZS": [
+        (datetime.date(2021, 1, 1), "2310"),
+        (datetime.date(2025, 1, 1), "2480"),
+        (datetime.date(2026, 1, 1), "2560"),
+    ],
+    "MWK": [
+        (datetime.date(2021, 1, 1), "780"),
+        (datetime.date(2025, 1, 1), "1735"),
+        (datetime.date(2026, 1, 1), "1740"),
+    ],
 }
 
 #: (category, stage, description, typical US dollars)

@@ -30,6 +30,10 @@ from .plan_evidence import plan_create, plan_values
 #: written.
 CLOSEOUT_DEMO_PROGRAMS = 40
 
+#: Without their past, programs are planned and spent as if today were this day, whatever the
+#: date (tests that drive the lifecycle move the clock themselves).
+UNDATED_AS_OF = datetime.date(2026, 10, 31)
+
 ETHICS_NOTE = "Protocol approved by the national ethics review committee."
 
 #: country code → (currency, regions, ministry name)
@@ -135,14 +139,17 @@ def _checklist(rng: random.Random, status: str, count: int) -> list[bool]:
 
 
 def program_draft(
-    rng: random.Random, index: int, *, seed: int, today: datetime.date
+    rng: random.Random, index: int, *, seed: int, today: datetime.date, past: bool = True
 ) -> ProgramDraft:
     """Draw the `index`-th demo program from `rng` (each program's values depend only on
-    (seed, index) and today's date)."""
+    (seed, index) and today's date). Without its `past`, the program is planned to start
+    between January 2025 and mid-2027 whatever the date, and stays at initiation (for tests
+    that drive the lifecycle themselves)."""
     country = rng.choice(sorted(COUNTRIES))
     currency, regions, ministry = COUNTRIES[country]
     theme = rng.choice(THEMES)
     program_type = rng.choice(ProgramType.values)
+    fixed_start = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(0, 900))
     span = rng.choice([365, 540, 730, 1095])
     name = f"{theme} — {COUNTRY_NAMES[country]} #{index + 1}"
     slug = f"{slugify(theme)[:40]}-{country.lower()}-{index + 1}"
@@ -164,7 +171,7 @@ def program_draft(
         may_close_out=index < CLOSEOUT_DEMO_PROGRAMS,
         activity_seed=f"{seed}:{index}:activities",
     )
-    start = history.start
+    start = history.start if past else fixed_start
     end = start + datetime.timedelta(days=span)
     # Plan and evidence come from their own generator, so adding them did not change the
     # programs drawn above for a given seed.
@@ -173,7 +180,7 @@ def program_draft(
         start=start,
         end=end,
         currency=currency,
-        today=today,
+        today=today if past else UNDATED_AS_OF,
     )
     research_lead = [
         name
@@ -183,7 +190,7 @@ def program_draft(
     lead = research_lead[0] if program_type == ProgramType.RESEARCH and research_lead else ministry
     notes = [""] * len(Area.values)
     ethics = None
-    if program_type == ProgramType.RESEARCH and reaches(history, Stage.IMPLEMENTATION):
+    if past and program_type == ProgramType.RESEARCH and reaches(history, Stage.IMPLEMENTATION):
         # A research program cannot enter implementation without its ethics approval.
         area = Area.values.index(Area.ETHICS)
         statuses[area], risks[area] = Consideration.Status.ADDRESSED, Consideration.Risk.MEDIUM
@@ -227,7 +234,7 @@ def program_draft(
             Health.OFF_TRACK: "Funding gap.",
         }.get(health, ""),
         plan=plan,
-        history=history,
+        history=history if past else None,
         ethics=ethics,
     )
 

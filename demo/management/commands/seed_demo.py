@@ -65,18 +65,15 @@ class Command(BaseCommand):
             organizations = demo_organizations()
             exchange_rates_set()
         today = timezone.localdate()
+        no_lifecycle = options.get("no_lifecycle", False)
         # One query for the programs that already exist, not one per program.
         existing = set(Program.objects.values_list("slug", flat=True))
         drafts = []
         for index in range(programs):
-            draft = program_draft(rng, index, seed=seed, today=today)
+            draft = program_draft(rng, index, seed=seed, today=today, past=not no_lifecycle)
             if draft.slug not in existing:
                 existing.add(draft.slug)
                 drafts.append(draft)
-        if options.get("no_lifecycle"):
-            for draft in drafts:
-                draft.history = None
-                draft.ethics = None
         through_services = options.get("through_services", False)
         with _query_log_off():
             if through_services:
