@@ -94,9 +94,18 @@ def _natural_keys() -> dict:
     }
 
 
+def _reference_by_name(fields, values, line_programs) -> tuple:
+    row = dict(zip((field.attname for field in fields), values, strict=True))
+    prefix = f"PV-{line_programs[row['line_id']]:03d}-"
+    if row["reference"].startswith(prefix):
+        row["reference"] = "PV-<program>-" + row["reference"].removeprefix(prefix)
+    return tuple(row.values())
+
+
 def snapshot() -> dict:
     """Every demo row without ids or times of writing, and each program's current gate."""
     keys = _natural_keys()
+    line_programs = dict(BudgetLine.objects.values_list("pk", "program"))
     tables = {}
     for model in MODELS:
         fields = [
@@ -112,6 +121,8 @@ def snapshot() -> dict:
         rows = []
         for values in model.objects.values_list(*(field.attname for field in fields)):
             row = []
+            if model is Expenditure:  # its reference names the program by id: by name here
+                values = _reference_by_name(fields, values, line_programs)
             for field, value in zip(fields, values, strict=True):
                 if field.is_relation and value is not None and field.related_model in keys:
                     value = keys[field.related_model][value]
