@@ -1,6 +1,7 @@
 """The bulk writer of the demo writes the rows the services write for the same drafted programs,
 with the same gate facts."""
 
+import io
 import random
 
 import pytest
@@ -179,3 +180,14 @@ def test_a_program_entering_closeout_goes_through_the_services(django_capture_on
         demo_programs_bulk_create(closeout, users=users, organizations=organizations)
     assert Lifecycle.objects.get().stage in (Stage.CLOSEOUT, Stage.ON_HOLD, Stage.CANCELLED)
     assert any("closeout" in callback.__qualname__ for callback in callbacks)
+
+
+def test_seed_demo_through_the_services_or_in_bulk_gives_the_same_portfolio():
+    from django.core.management import call_command
+
+    with transaction.atomic():
+        call_command("seed_demo", programs=5, seed=2, through_services=True, stdout=io.StringIO())
+        through_services = snapshot()
+        transaction.set_rollback(True)
+    call_command("seed_demo", programs=5, seed=2, stdout=io.StringIO())
+    assert snapshot() == through_services
