@@ -5,7 +5,11 @@ stage (activities, the stage plan, the ethics approval) is written by `lifecycle
 Every transition service runs in one database transaction: it checks the transition against
 `get_available_user_stage_transitions(user)`, calls the transition method (in memory), saves the
 stage, writes the history row (and the gate review for `advance` / `close`) and schedules the
-"entered stage" follow-ups with `transaction.on_commit`."""
+"entered stage" follow-ups with `transaction.on_commit`.
+
+An import (or the demo) that writes a program's past passes `at`, the time a step happened:
+not in the future and not before the step it follows. People's decisions never pass it, so the
+history users write is stamped when they write it."""
 
 import datetime
 from collections.abc import Iterable
