@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -262,6 +263,12 @@ class ConsiderationItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language: the default items (extracted from
+        chtprograms/considerations.py) have a translation; items people add stay as typed."""
+        return gettext(self.label) if self.label else self.label
 
 
 class DataSharingAgreement(models.Model):

@@ -354,7 +354,7 @@ def progress_chart(
         anchor = "start" if day == first_day else "end" if day == last_day else "middle"
         parts.append(
             f'<text x="{num(px(day))}" y="{height - bottom + 16}" text-anchor="{anchor}" '
-            f'fill="{MUTED}">{escape(date_format(day, "M Y"))}</text>'
+            f'fill="{MUTED}">{escape(date_format(day, "YEAR_MONTH_FORMAT"))}</text>'
         )
     # The plan, flat after the target date.
     plan = [(start[0], start[1]), (target[0], target[1])]

@@ -199,7 +199,9 @@ def demo_programs_bulk_create(drafts: list[ProgramDraft], *, users: dict, organi
                 template=template,
                 stage=template.stage,
                 title=template.title,
+                title_fr=template.title_fr,
                 description=template.description,
+                description_fr=template.description_fr,
                 required=template.required,
                 role=template.role,
                 # only the head is on the team when the lifecycle is made

@@ -42,7 +42,7 @@ def notification_text(notification: Notification, today: datetime.date) -> str:
     if due is not None and due < today:
         return _("%(document)s expired on %(date)s") % {
             "document": subject,
-            "date": date_format(due, "j M Y"),
+            "date": date_format(due),
         }
     if due == today:
         return _("%(document)s expires today") % {"document": subject}

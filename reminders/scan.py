@@ -58,6 +58,7 @@ class Recipient:
     days_ahead: int = 7
     is_staff: bool = False
     muted: frozenset[int] = frozenset()
+    language: str = ""  # activity titles in French for "fr" (when the template has one)
 
     @property
     def horizon(self) -> datetime.date:
@@ -213,7 +214,9 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         due_on__isnull=False,
         due_on__lte=horizon,
     ).exclude(status__in=FINISHED_STATUSES)
-    for activity in activities.only("pk", "program_id", "assignee_id", "stage", "title", "due_on"):
+    for activity in activities.only(
+        "pk", "program_id", "assignee_id", "stage", "title", "title_fr", "due_on"
+    ):
         entry = programs[activity.program_id]
         recipient = by_id[activity.assignee_id]
         if activity.assignee_id not in entry.roles:
@@ -227,7 +230,9 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
             activity.assignee_id,
             entry,
             NotificationKind.ACTIVITY_OVERDUE if overdue else NotificationKind.ACTIVITY_DUE,
-            activity.title,
+            activity.title_fr
+            if activity.title_fr and recipient.language.startswith("fr")
+            else activity.title,
             activity.due_on,
             _lifecycle_url(entry.program, f"#activity-{activity.pk}", activity.stage),
         )

@@ -105,6 +105,7 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
                 days_ahead=profile.days_ahead,
                 is_staff=uid in staff,
                 muted=frozenset(muted.get(profile.pk, ())),
+                language=profile.language,
             )
             for uid, (period, profile) in due.items()
         ]

@@ -45,7 +45,7 @@ def _scaling_decision_recorded(context: GateContext) -> tuple[bool, str]:
         return False, _("No scaling decision recorded")
     return True, _("%(decision)s, decided on %(date)s") % {
         "decision": decision.get_decision_display(),
-        "date": date_format(decision.decided_on, "j M Y"),
+        "date": date_format(decision.decided_on),
     }
 
 

@@ -237,6 +237,8 @@ from api.conf import *  # noqa: E402, F403
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats by name (DATE_FORMAT, YEAR_MONTH_FORMAT…): English set here, French is Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -103,9 +103,9 @@ def test_a_french_speaking_persons_digest_is_in_french(awa):
     text = message.body
     assert "Bonjour Awa Traoré," in text
     assert "Votre récapitulatif du lundi 1 mars 2027" in text
-    assert "« Plan de formation » : échéance le 27 Fév 2027 (2 jours de retard)" in text
+    assert "« Plan de formation » : échéance le 27 février 2027 (2 jours de retard)" in text
     assert "Accord de partage de données : expire aujourd'hui" in text
-    assert "L'étape Démarrage devait se terminer le 6 Fév 2027 (23 jours de retard)" in text
+    assert "L'étape Démarrage devait se terminer le 6 février 2027 (23 jours de retard)" in text
     assert "needs your attention" not in text
     html = message.alternatives[0][0]
     assert '<html lang="fr">' in html
