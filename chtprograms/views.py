@@ -30,6 +30,7 @@ from chtprograms.forms import (
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
 from core.forms import apply_service_errors
+from core.http import safe_next
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
 from lifecycle.selectors import lifecycle_summary
@@ -216,9 +217,10 @@ def _considerations_page(program, consideration):
     )
 
 
-def _render_details(request, program, consideration, form=None, status=200):
+def _render_details(request, program, consideration, form=None, status=200, saved=False):
     """htmx gets the area's details (shown, or their form) and its status badge, nothing else
-    of the card: a checklist item being typed stays. Without htmx: the page, or the form's."""
+    of the card: a checklist item being typed stays. Without htmx: the form's page, or back to
+    where the person came from (a gate's "fix this" passes `next`) saying what was saved."""
     context = _card_context(request, program, consideration, form=form)
     if request.htmx:
         return render(
@@ -227,8 +229,16 @@ def _render_details(request, program, consideration, form=None, status=200):
             context,
             status=status,
         )
+    default = reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
     if form is None and status == 200:
-        return _considerations_page(program, consideration)
+        if saved:
+            messages.success(
+                request,
+                _("%(area)s saved.") % {"area": consideration.get_area_display()},
+            )
+        return redirect(back)
+    context["next"] = back if back != default else ""
     return render(request, "chtprograms/consideration_edit.html", context, status=status)
 
 
@@ -275,7 +285,7 @@ def consideration_edit(request, slug, area):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            return _render_details(request, program, consideration)
+            return _render_details(request, program, consideration, saved=True)
     if request.method == "POST":
         consideration.refresh_from_db()
     return _render_details(

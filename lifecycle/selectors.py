@@ -4,10 +4,12 @@ portfolio's) are in `lifecycle.portfolio_selectors`."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from chtprograms.models import Program, ProgramType
@@ -370,12 +372,13 @@ def lifecycle_page(
     context.fact("ethics_approval", lambda: ethics)
     history = list(history_list(lifecycle=lifecycle))
     can_plan = user.has_perm("chtprograms.change_program", program)
+    gate = gate_get(lifecycle=lifecycle, context=context)
     return LifecyclePage(
         lifecycle=lifecycle,
         rail=rail,
         shown_stage=shown,
         activities=activities,
-        gate=gate_get(lifecycle=lifecycle, context=context),
+        gate=gate and fix_links(gate, program=program, user=user, can_change=can_plan),
         decisions=decisions_for(lifecycle=lifecycle, user=user),
         send_back_choices=[
             (value, str(Stage(value).label)) for value in earlier_stages(lifecycle.stage)
@@ -391,6 +394,29 @@ def lifecycle_page(
         can_plan=can_plan,
         team=team_users(program=program) if can_plan else [],
     )
+
+
+def fix_links(gate: Gate, *, program: Program, user, can_change: bool) -> Gate:
+    """The gate as `user` sees it: a criterion's "fix this" link only when they may follow it
+    (a reviewer sees what is unmet, not a link into a form they cannot use), and a link to
+    another page carries `next`, so that saving there leads back to the gate."""
+    back = reverse("lifecycle:detail", args=[program.slug])
+    results = []
+    for result in gate.results:
+        permission = result.criterion.fix_permission
+        if permission is None:
+            allowed = True
+        elif permission == "chtprograms.change_program":
+            allowed = can_change
+        else:
+            allowed = user.has_perm(permission, program)
+        url = result.url if allowed else ""
+        parts = urlsplit(url)
+        if url and parts.path != back:
+            query = "&".join(filter(None, [parts.query, urlencode({"next": f"{back}#gate"})]))
+            url = urlunsplit(parts._replace(query=query))
+        results.append(replace(result, url=url))
+    return replace(gate, results=results)
 
 
 @dataclass(frozen=True)
