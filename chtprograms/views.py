@@ -311,6 +311,7 @@ def consideration_item_add(request, slug, area):
         consideration=consideration, label=add_form.cleaned_data["label"]
     )
     if not request.htmx:
+        messages.success(request, _("“%(label)s” added to the checklist.") % {"label": added.label})
         return _considerations_page(program, consideration)
     context = _card_context(request, program, consideration)
     context["added"] = added
@@ -344,6 +345,7 @@ def consideration_item_update(request, slug, pk):
             request, "chtprograms/partials/_checklist_item_error.html", context, status=status
         )
     if saved:
+        messages.success(request, _("“%(label)s” saved.") % {"label": item.label})
         return _considerations_page(program, item.consideration)
     consideration = selectors.consideration_get(program=program, area=item.consideration.area)
     context = _card_context(request, program, consideration, item_form=form)
@@ -360,6 +362,7 @@ def consideration_item_delete(request, slug, pk):
     services.consideration_item_delete(item=item)
     if request.htmx:
         return HttpResponse("")
+    messages.success(request, _("“%(label)s” removed from the checklist.") % {"label": item.label})
     return _considerations_page(program, consideration)
 
 
