@@ -29,12 +29,14 @@ from chtprograms.forms import (
 )
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
+from chtprograms.stages import Stage
 from core.forms import apply_service_errors
 from core.http import safe_next
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
+from lifecycle.selectors import attention_for as lifecycle_attention
 from lifecycle.selectors import lifecycle_summary
-from personas.selectors import person_by_email, team_by_role, team_users
+from personas.selectors import person_by_email, sees_every_program, team_by_role, team_users
 from plan import selectors as plan_selectors
 
 PAGE_SIZE = 25
@@ -43,8 +45,17 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def home(request):
-    programs = selectors.my_programs(user=request.user)
-    return render(request, "chtprograms/home.html", {"programs": programs})
+    """The person's programs, each with its stage and what it needs from them. Reviewers and
+    staff who are on no team land on the portfolio instead of an empty page."""
+    programs = list(selectors.my_programs(user=request.user))
+    if not programs and sees_every_program(request.user):
+        return redirect("portfolio:dashboard")
+    attention = lifecycle_attention(programs=programs, user=request.user)
+    return render(
+        request,
+        "chtprograms/home.html",
+        {"rows": [(program, attention[program.pk]) for program in programs]},
+    )
 
 
 @login_required
@@ -56,6 +67,8 @@ def program_list(request):
     filters = form.filters(sort=request.GET.get("sort", "name"))
     programs = selectors.program_list(user=request.user, filters=filters)
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attention = lifecycle_attention(programs=page.object_list, user=request.user)
     # Links keep the filters that validated, never the raw address.
     sort_query = urlencode(form.query())
     query = urlencode(
@@ -72,6 +85,8 @@ def program_list(request):
             "sort_query": sort_query,
             "type_choices": ProgramType.choices,
             "health_choices": Health.choices,
+            "stage_choices": Stage.choices,
+            "rows": [(program, attention[program.pk]) for program in page.object_list],
             "country_choices": countries,
             "can_create": request.user.has_perm("chtprograms.add_program"),
         },
