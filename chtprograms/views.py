@@ -254,6 +254,7 @@ def _render_details(request, program, consideration, form=None, status=200, save
             )
         return redirect(back)
     context["next"] = back if back != default else ""
+    context["standalone"] = True
     return render(request, "chtprograms/consideration_edit.html", context, status=status)
 
 
