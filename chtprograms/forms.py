@@ -15,6 +15,7 @@ from chtprograms.models import (
 )
 from chtprograms.selectors import SORTS, ProgramFilters, free_slug
 from chtprograms.services import DATA_SHARING_AGREEMENT_FIELDS, PROGRAM_EDITABLE_FIELDS
+from chtprograms.stages import Stage
 from core.currencies import currency_choices
 from core.forms import DateInput, PersonChoiceField, StyledFormMixin, VersionedFormMixin
 
@@ -215,6 +216,7 @@ class ProgramListFilterForm(forms.Form):
     health = forms.ChoiceField(
         label=_("Health"), required=False, choices=[("", ""), *Health.choices]
     )
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", ""), *Stage.choices])
     archived = forms.BooleanField(label=_("Include archived"), required=False)
 
     def __init__(self, *args, countries=(), **kwargs):
@@ -229,6 +231,7 @@ class ProgramListFilterForm(forms.Form):
             program_type=data.get("type") or "",
             country=data.get("country") or "",
             health=data.get("health") or "",
+            stage=data.get("stage") or "",
             include_archived=bool(data.get("archived")),
             sort=sort if sort in SORTS else "name",
         )

@@ -82,6 +82,7 @@ register_criterion(
     label=gettext_lazy("Scaling decision recorded (scale up, hand over or end)"),
     check=_scaling_decision_recorded,
     fix_url=_scaling_url,
+    fix_permission="chtprograms.change_program",
 )
 register_criterion(
     stage=Stage.CLOSEOUT,
