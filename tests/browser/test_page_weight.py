@@ -80,9 +80,12 @@ def cold_load(browser, base_url, state, path, screenshot):
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     received, urls = {}, {}
-    cdp.on(
-        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
-    )
+
+    def sent(event):
+        if not event["request"]["url"].startswith("data:"):  # inline images: no request made
+            urls[event["requestId"]] = event["request"]["url"]
+
+    cdp.on("Network.requestWillBeSent", sent)
     cdp.on(
         "Network.loadingFinished",
         lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]),

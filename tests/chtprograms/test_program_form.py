@@ -121,3 +121,15 @@ def test_program_type_chosen_is_not_an_activity(client, creator):  # noqa: F811
     assert client.post(URL, create_data(OrganizationFactory())).status_code == 302
     titles = set(StageActivity.objects.values_list("title", flat=True))
     assert titles and "Program type chosen" not in titles
+
+
+def test_no_health_note_reads_not_assessed(client, creator):  # noqa: F811
+    from chtprograms.services import program_health_record
+
+    assert client.post(URL, create_data(OrganizationFactory())).status_code == 302
+    program = Program.objects.get()
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "Not assessed" in page and "On track</span>" not in page
+    program_health_record(program=program, by=creator, status="at_risk", note="Late devices.")
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "Not assessed" not in page and "At risk" in page
