@@ -58,10 +58,9 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    _("Use lowercase letters, digits and single hyphens, e.g. “kenya-chv-2027”."),
-)
+#: The short name's rule, in the words of its help text and of its error.
+SLUG_RULE = _("Use lowercase letters, digits and single hyphens, e.g. “kenya-chv-2027”.")
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", SLUG_RULE)
 
 
 class Program(ConstraintErrorsOnFieldsMixin, models.Model):

@@ -9,6 +9,7 @@ from chtprograms.models import (
     Consideration,
     ConsiderationItem,
     DataSharingAgreement,
+    HealthNote,
     Organization,
     Program,
     ProgramPartner,
@@ -92,7 +93,12 @@ def my_programs(*, user) -> QuerySet[Program]:
 
 def program_get(*, user, slug: str) -> Program:
     """The program if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
-    programs = programs_visible_to(user).select_related("lead_organization", "lifecycle")
+    programs = (
+        programs_visible_to(user)
+        .select_related("lead_organization", "lifecycle")
+        # No health note yet: the header says "not assessed", not the field's default.
+        .annotate(health_assessed=Exists(HealthNote.objects.filter(program=OuterRef("pk"))))
+    )
     return get_or_404(programs, "No such program.", slug=slug)
 
 

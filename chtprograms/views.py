@@ -16,6 +16,7 @@ from chtprograms import selectors, services
 from chtprograms.access import program_for
 from chtprograms.considerations import AREA_DESCRIPTIONS
 from chtprograms.forms import (
+    MAX_PARTNERS,
     ConsiderationForm,
     ConsiderationItemAddForm,
     ConsiderationItemForm,
@@ -106,11 +107,16 @@ def program_create(request):
         find_person=person_by_email,
     )
     partners = PartnerFormSet(request.POST or None, prefix="partners")
-    if request.method == "POST" and form.is_valid() and partners.is_valid():
+    if "add_partner" in request.POST:  # without JavaScript: the same form, one more partner row
+        form, partners = _with_partner_row(request, form, partners)
+    elif request.method == "POST" and form.is_valid() and partners.is_valid():
         data = form.program_fields()
         try:
             program = services.program_create(
-                head=form.cleaned_data["head"], partners=partners.partners(), **data
+                head=form.cleaned_data["head"],
+                partners=partners.partners(),
+                new_lead_organization=form.new_lead_organization(),
+                **data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -125,6 +131,29 @@ def program_create(request):
     )
 
 
+def _with_partner_row(request, form, partners):
+    """The form as typed, unbound (no errors yet: nothing was sent to be saved), with the
+    partner rows as typed and one empty row more."""
+    initial = {name: request.POST.get(form.add_prefix(name)) for name in form.fields}
+    rows = [
+        {
+            "organization": request.POST.get(f"partners-{i}-organization"),
+            "role": request.POST.get(f"partners-{i}-role", ""),
+        }
+        for i in range(min(partners.total_form_count(), MAX_PARTNERS))
+    ]
+    rows = [row for row in rows if row["organization"] or row["role"]]
+    if isinstance(form, ProgramCreateForm):
+        unbound = ProgramCreateForm(
+            initial=initial, creator=form.creator, find_person=form.find_person
+        )
+    else:
+        unbound = ProgramForm(initial=initial, instance=form.instance)
+    formset = PartnerFormSet(prefix="partners", initial=rows)
+    formset.extra = max(0, partners.total_form_count() - len(rows)) + 1
+    return unbound, formset
+
+
 def _formset_errors(formset) -> bool:
     return formset.is_bound and not formset.is_valid()
 
@@ -136,7 +165,9 @@ def program_edit(request, slug):
     partners = PartnerFormSet(
         request.POST or None, prefix="partners", initial=partner_initial(program)
     )
-    if request.method == "POST" and form.is_valid() and partners.is_valid():
+    if "add_partner" in request.POST:
+        form, partners = _with_partner_row(request, form, partners)
+    elif request.method == "POST" and form.is_valid() and partners.is_valid():
         try:
             services.program_update(
                 program=program, partners=partners.partners(), **form.cleaned_data
