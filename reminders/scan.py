@@ -38,7 +38,7 @@ from lifecycle.stages import WORK_STAGES, ActivityStatus
 from personas.models import MANAGING_ROLES, PersonaRole
 from personas.selectors import current_memberships
 from plan.hosting.selectors import hosting_instances_expiring
-from reminders.models import Document, NotificationKind
+from reminders.models import Document, Notification, NotificationKind
 
 #: Who hears about which document, by persona role.
 DOCUMENT_ROLES = {
@@ -47,6 +47,10 @@ DOCUMENT_ROLES = {
     Document.DOMAIN: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
     Document.TLS_CERTIFICATE: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
 }
+#: Items that stay true day after day until someone acts: told once, then again after
+#: REPEAT_AFTER_DAYS (or at once when the stage or its planned end changes).
+REPEATING_KINDS = (NotificationKind.STAGE_OVERDUE, NotificationKind.GATE_WAITING)
+REPEAT_AFTER_DAYS = 7
 KIND_ORDER = {
     NotificationKind.GATE_WAITING: 0,
     NotificationKind.STAGE_OVERDUE: 1,
@@ -429,3 +433,43 @@ def _planned_ends(programs: dict[int, _Program]) -> dict[int, datetime.date]:
         .values_list("lifecycle__program_id", "planned_end")
     )
     return dict(rows)
+
+
+def digest_items(recipients: list[Recipient]) -> dict[int, list[Item]]:
+    """What each person's digest lists today: the scan, less the stage-overdue and gate-waiting
+    items they were told of in the last REPEAT_AFTER_DAYS days (same program, stage and planned
+    end, by the stored notifications of their earlier digests; one query per batch)."""
+    found = scan(recipients)
+    if not found:
+        return found
+    by_id = {recipient.user_id: recipient for recipient in recipients}
+    earliest = min(recipient.today for recipient in recipients)
+    since = earliest - datetime.timedelta(days=REPEAT_AFTER_DAYS - 1)
+    told: dict[int, dict[tuple, datetime.date]] = defaultdict(dict)
+    rows = (
+        Notification.objects.filter(
+            person_id__in=list(found),
+            kind__in=REPEATING_KINDS,
+            # a bound the index on (person, created_at) can use; the period decides below
+            created_at__gte=datetime.datetime.combine(
+                since - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
+            ),
+            dispatch__period__gte=since,
+        )
+        .order_by()
+        .values_list("person_id", "program_id", "kind", "subject", "due_on", "dispatch__period")
+    )
+    for person_id, program_id, kind, subject, due_on, period in rows:
+        key = (program_id, kind, subject, due_on)
+        told[person_id][key] = max(period, told[person_id].get(key, period))
+
+    def fresh(item: Item, recipient: Recipient) -> bool:
+        if item.kind not in REPEATING_KINDS:
+            return True
+        last = told[recipient.user_id].get(item.repeat_key)
+        return last is None or (recipient.today - last).days >= REPEAT_AFTER_DAYS
+
+    kept = {
+        uid: [item for item in items if fresh(item, by_id[uid])] for uid, items in found.items()
+    }
+    return {uid: items for uid, items in kept.items() if items}

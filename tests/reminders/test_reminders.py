@@ -412,3 +412,51 @@ def test_a_digest_that_cannot_be_written_is_marked_failed_not_retried(team, deve
     dispatch = DigestDispatch.objects.get(pk=dispatch_id)
     assert dispatch.status == DispatchStatus.FAILED
     assert dispatch.error == "ValueError: a template bug"
+
+
+# --- the same stage and gate items are not repeated every day ---------------------------------
+
+
+def stage_and_gate_items(user, day: datetime.date) -> set:
+    run(at(f"{day.isoformat()} 08:00", "Africa/Nairobi"))
+    return {
+        (n.kind, n.subject, n.due_on)
+        for n in Notification.objects.filter(person=user, dispatch__period=day)
+        if n.kind in (NotificationKind.STAGE_OVERDUE, NotificationKind.GATE_WAITING)
+    }
+
+
+def test_stage_and_gate_items_are_told_once_a_week_unless_they_change(team, head):
+    from lifecycle.activity_services import stage_plan_update
+
+    set_profile(head, digest_frequency=DigestFrequency.DAILY)
+    plan = team.lifecycle.plans.get(stage=Stage.INITIATION)
+    end = plan.planned_end
+    first = end + datetime.timedelta(days=3)
+    both = {
+        (NotificationKind.STAGE_OVERDUE, Stage.INITIATION, end),
+        (NotificationKind.GATE_WAITING, Stage.INITIATION, end),
+    }
+    assert stage_and_gate_items(head, first) == both
+    for later in range(1, 7):  # the next six days: nothing new to say about them
+        assert stage_and_gate_items(head, first + datetime.timedelta(days=later)) == set()
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=7)) == both  # a week on
+    # A new planned end (still past) is news: told the next day.
+    new_end = end + datetime.timedelta(days=5)
+    stage_plan_update(
+        lifecycle=team.lifecycle, dates={Stage.INITIATION: (plan.planned_start, new_end)}
+    )
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=8)) == {
+        (NotificationKind.STAGE_OVERDUE, Stage.INITIATION, new_end),
+        (NotificationKind.GATE_WAITING, Stage.INITIATION, new_end),
+    }
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=9)) == set()
+
+
+def test_activities_still_overdue_are_reminded_every_day(team, developer):
+    set_profile(developer, time_zone="Africa/Nairobi")
+    assign(team, developer, TODAY - datetime.timedelta(days=2), title="Late one")
+    for day in range(3):
+        moment = at(f"{(TODAY + datetime.timedelta(days=day)).isoformat()} 08:00", "Africa/Nairobi")
+        assert run(moment).claimed == 1
+    assert Notification.objects.filter(person=developer, subject="Late one").count() == 3
