@@ -31,13 +31,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from chtprograms.selectors import consideration_statuses, data_sharing_agreements_expiring
+from instances.selectors import instances_expiring
 from lifecycle import gates
 from lifecycle.models import EthicsApproval, Lifecycle, StageActivity, StagePlan
 from lifecycle.selectors import relevant_activities
 from lifecycle.stages import WORK_STAGES, ActivityStatus
 from personas.models import MANAGING_ROLES, PersonaRole
 from personas.selectors import current_memberships
-from plan.hosting.selectors import hosting_instances_expiring
 from reminders.models import Document, Notification, NotificationKind
 
 #: Who hears about which document, by persona role.
@@ -145,7 +145,7 @@ class _Paths:
     def __init__(self):
         self.lifecycle = reverse("lifecycle:detail", args=[self.SLUG])
         self.considerations = reverse("chtprograms:considerations", args=[self.SLUG])
-        self.hosting = reverse("plan:hosting-estimate", args=[self.SLUG])
+        self.instances = reverse("instances:list", args=[self.SLUG])
 
     def lifecycle_url(self, slug: str, anchor: str, stage: str | None = None) -> str:
         url = self.lifecycle.replace(self.SLUG, slug)
@@ -156,7 +156,7 @@ class _Paths:
             return self.lifecycle_url(slug, "#ethics")
         if document == Document.DATA_SHARING_AGREEMENT:
             return self.considerations.replace(self.SLUG, slug) + "#data-sharing-agreement"
-        return self.hosting.replace(self.SLUG, slug) + "#instance"
+        return self.instances.replace(self.SLUG, slug)
 
 
 @dataclass(frozen=True)
@@ -392,7 +392,7 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
     agreements = data_sharing_agreements_expiring(program_ids=programs, until=horizon)
     for program_id, expires_on in agreements.values_list("program_id", "expires_on"):
         documents.append((program_id, Document.DATA_SHARING_AGREEMENT, expires_on))
-    instances = hosting_instances_expiring(program_ids=programs, until=horizon).values_list(
+    instances = instances_expiring(program_ids=programs, until=horizon).values_list(
         "program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews"
     )
     for program_id, domain_renews_on, tls_expires_on, tls_auto_renews in instances:
