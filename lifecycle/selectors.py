@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +67,61 @@ def activity_list(*, program: Program) -> QuerySet[StageActivity]:
     """Every activity of the program, all stages (the API's list: it filters and sorts it)."""
     return program.stage_activities.select_related("assignee", "completed_by").order_by(
         "position", "id"
+    )
+
+
+# --- which activities are current: ONE rule for reminders, the bell and the portfolio -------
+# An activity counts only in the stage the program is in: it is overdue when it belongs to the
+# program's current stage, is not finished (done, or not applicable) and its due date is past.
+# Activities of stages the program has left, or of stages still ahead, are never overdue; the
+# next stage's are worth a reminder only when they fall due within the reader's horizon.
+
+
+def current_stage_activities(
+    queryset: QuerySet[StageActivity] | None = None,
+) -> QuerySet[StageActivity]:
+    """The unfinished activities of each program's current stage (a working stage: a program on
+    hold, closed or cancelled has none)."""
+    queryset = StageActivity.objects.all() if queryset is None else queryset
+    return queryset.filter(stage=F("program__lifecycle__stage")).exclude(
+        status__in=FINISHED_STATUSES
+    )
+
+
+def overdue_activities(
+    queryset: QuerySet[StageActivity] | None = None, *, today: datetime.date
+) -> QuerySet[StageActivity]:
+    """Overdue: in the program's current stage, not finished, due before `today`."""
+    return current_stage_activities(queryset).filter(due_on__lt=today)
+
+
+def _next_stage_of_current() -> Q:
+    """Activities of the stage after each program's current one (SQL: one OR per stage)."""
+    condition = Q()
+    for stage in WORK_STAGES:
+        following = next_stage(stage)
+        if following is not None:
+            condition |= Q(program__lifecycle__stage=stage, stage=following)
+    return condition
+
+
+def relevant_activities(
+    queryset: QuerySet[StageActivity] | None = None,
+    *,
+    today: datetime.date,
+    horizon: datetime.date,
+) -> QuerySet[StageActivity]:
+    """The activities worth reminding of on `today`, looking ahead to `horizon`: unfinished,
+    dated, and either in the program's current stage and due by `horizon` (overdue included), or
+    in the next stage and due between `today` and `horizon`. Never a stage the program has left,
+    never one further ahead (a program in planning hears nothing of its closeout)."""
+    queryset = StageActivity.objects.all() if queryset is None else queryset
+    current = Q(stage=F("program__lifecycle__stage"), due_on__lte=horizon)
+    upcoming = _next_stage_of_current() & Q(due_on__gte=today, due_on__lte=horizon)
+    return (
+        queryset.exclude(status__in=FINISHED_STATUSES)
+        .filter(due_on__isnull=False)
+        .filter(current | upcoming)
     )
 
 

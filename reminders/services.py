@@ -97,7 +97,7 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
         return
     run.due += len(due)
     muted = muted_program_ids(profile_ids=[profile.pk for _period, profile in due.values()])
-    items = reminders.scan(
+    items = reminders.digest_items(
         [
             reminders.Recipient(
                 user_id=uid,

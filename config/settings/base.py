@@ -341,6 +341,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
+# A digest e-mail lists at most this many items (the most urgent), then the counts of at most
+# this many programs (those with the most items); the rest is on the notifications page.
+REMINDER_DIGEST_MAX_ITEMS = env.int("REMINDER_DIGEST_MAX_ITEMS", default=20)
+REMINDER_DIGEST_MAX_PROGRAMS = env.int("REMINDER_DIGEST_MAX_PROGRAMS", default=20)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
 # `seed_demo` creates users with the README's password: production settings turn it off.
 SEED_DEMO_ALLOWED = True
