@@ -132,6 +132,15 @@ class PrivateRedis:
             raise RuntimeError(f"redis-server did not start on port {self.port}")
         return self
 
+    def has_consumer_for(self, queue: str) -> bool:
+        """Whether a worker has declared `queue` (messages sent before that are dropped)."""
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port).exists(f"_kombu.binding.{queue}"))
+        except redis.RedisError:
+            return False
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
