@@ -36,7 +36,7 @@ from django.db import (
     connection,
     transaction,
 )
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -460,7 +460,7 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
             transaction.on_commit(partial(enqueue_render, report.pk), robust=True)
 
         stale = (
-            CloseoutReportDelivery.objects.select_for_update(skip_locked=True)
+            CloseoutReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
                 claimed_at__lt=cutoff,
@@ -488,10 +488,10 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
         never_emailed = (
             CloseoutReport.objects.select_for_update(skip_locked=True)
             .filter(
+                ~Exists(CloseoutReportDelivery.objects.filter(report=OuterRef("pk"))),
                 status=ReportStatus.READY,
                 emailed_at__isnull=True,
                 finished_at__lt=cutoff,
-                deliveries__isnull=True,
                 requeues__lt=limit,
             )
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
