@@ -4,7 +4,11 @@ import os
 
 from celery import Celery
 
+from config.broker import patch_redis_transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# kombu's Redis transport stops a busy worker that loses Redis (config/broker.py says why).
+patch_redis_transport()
 
 app = Celery("chtprograms")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -9,7 +9,16 @@ from reminders.models import DigestDispatch, Notification
 
 @admin.register(DigestDispatch)
 class DigestDispatchAdmin(admin.ModelAdmin):
-    list_display = ["period", "person", "frequency", "status", "item_count", "attempts", "sent_at"]
+    list_display = [
+        "period",
+        "person",
+        "frequency",
+        "status",
+        "item_count",
+        "attempts",
+        "requeues",
+        "sent_at",
+    ]
     list_filter = ["status", "frequency", "period"]
     list_select_related = ["person"]
     search_fields = ["person__username", "person__email", "error"]
@@ -21,6 +30,7 @@ class DigestDispatchAdmin(admin.ModelAdmin):
         "status",
         "item_count",
         "attempts",
+        "requeues",
         "error",
         "claim_token",
         "claimed_at",
@@ -35,7 +45,7 @@ class DigestDispatchAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected failed digests again"))
+    @admin.action(description=_("Send the selected digests again"))
     def send_again(self, request, queryset):
         from django.core.exceptions import ValidationError
 

@@ -24,7 +24,10 @@ class DigestDispatch(models.Model):
 
     The row is claimed (inserted) before anything is sent; the unique (person, period) pair makes
     a second beat, a retry or a second worker find it taken. Sending moves it to "sending" under
-    `select_for_update(skip_locked=True)`, and to "sent" once the SMTP server accepted the mail."""
+    `select_for_update(skip_locked=True)`, and to "sent" once the SMTP server accepted the mail.
+    The database is the source of truth: a digest left "claimed" or "sending" (its task lost with
+    the broker, its worker killed, its retries used up) is queued again by the sweeper
+    (`digests_sweep`), a bounded number of times, then marked failed."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,6 +48,11 @@ class DigestDispatch(models.Model):
     )
     item_count = models.PositiveIntegerField(_("items"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requeues = models.PositiveSmallIntegerField(
+        _("queued again"),
+        default=0,
+        help_text=_("How often the sweeper queued it again after its task was lost or gave up."),
+    )
     error = models.TextField(_("last error"), blank=True)
     claim_token = models.UUIDField(_("claimed by run"), null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)

@@ -1,14 +1,24 @@
 """Reminder writes: claim, send and resend digests; mark notifications read."""
 
 import datetime
+import logging
 import smtplib
+import time
 import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +28,13 @@ from personas.services import profile_get, profiles_ensure
 from reminders import scan as reminders
 from reminders.digest import digest_message
 from reminders.models import DigestDispatch, DispatchStatus, Notification
+
+logger = logging.getLogger(__name__)
+
+#: Errors of a lost database connection: the tasks retry them (after reconnecting).
+DATABASE_LOST = (OperationalError, InterfaceError)
+#: Tries to record a sent digest when the database connection was lost meanwhile.
+SAVE_TRIES = 4
 
 #: Digests go out from this local hour on (about 08:00 where the person is).
 DIGEST_HOUR = 8
@@ -155,25 +172,41 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
     run.skipped += len(claimed) - len(to_send)
     run.dispatch_ids += to_send
     for dispatch_id in to_send:
-        transaction.on_commit(partial(_enqueue_digest, dispatch_id))
+        transaction.on_commit(partial(_enqueue_digest, dispatch_id), robust=True)
 
 
-def _enqueue_digest(dispatch_id: int) -> None:
+def _enqueue_digest(dispatch_id: int) -> bool:
+    """Hand the digest to the queue; with the broker down it stays claimed in the database and
+    the sweeper enqueues it later. Returns whether the broker took it."""
     from .tasks import send_digest
 
-    send_digest.delay(dispatch_id)
+    try:
+        send_digest.delay(dispatch_id)
+    except Exception:  # noqa: BLE001 — the broker is down or unreachable
+        logger.warning("Digest %s: the queue is unreachable; the sweeper will retry", dispatch_id)
+        return False
+    return True
+
+
+def _requeue_digest(dispatch_id: int) -> None:
+    """The broker still down: this try does not count against the digest's limit."""
+    if not _enqueue_digest(dispatch_id):
+        DigestDispatch.objects.filter(pk=dispatch_id, requeues__gt=0).update(
+            requeues=F("requeues") - 1
+        )
 
 
 def digest_deliver(*, dispatch_id: int, final_attempt: bool = False) -> str:
     """Send one claimed digest. Returns "sent", or why nothing was sent ("not_claimed": already
     sent, being sent by another worker, or failed). Raises DigestNotSent when the SMTP server
-    refuses or cannot be reached: the digest is claimed again for the retry, or marked failed
-    when this was the last attempt.
+    refuses or cannot be reached: the digest is claimed again for the retry; after the task's
+    last try it waits for the sweeper (`digests_sweep`), or is marked failed when the sweeper has
+    already queued it again DELIVERY_MAX_REQUEUES times.
 
-    Exactly once: the row is locked (`select_for_update(skip_locked=True)`) and moved from
-    claimed to sending before the SMTP conversation, so no second worker can pick it up; a
-    worker killed after that leaves it "sending" (visible in the admin) rather than risk a
-    second e-mail."""
+    The row is locked (`select_for_update(skip_locked=True)`) and moved from claimed to sending
+    before the SMTP conversation, so no second worker picks it up. A worker killed after that
+    leaves it "sending"; the sweeper sends it again later, with the same Message-ID (at least
+    once: a copy after a crash is recognisably the same e-mail)."""
     with transaction.atomic():
         dispatch = (
             DigestDispatch.objects.select_for_update(skip_locked=True)
@@ -195,32 +228,114 @@ def digest_deliver(*, dispatch_id: int, final_attempt: bool = False) -> str:
             profile=profile_get(user=person),
             user=person,
         )
+    except DATABASE_LOST:
+        # The database went away before anything was sent: back to claimed, for the retry.
+        save_after_reconnect(dispatch, status=DispatchStatus.CLAIMED)
+        raise
+    except Exception as error:  # a bug in the e-mail: no retry, visible in the admin
+        save_after_reconnect(
+            dispatch, status=DispatchStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    try:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
-        dispatch.status = DispatchStatus.FAILED if final_attempt else DispatchStatus.CLAIMED
-        dispatch.error = f"{type(error).__name__}: {error}"[:2000]
-        dispatch.save(update_fields=["status", "error", "updated_at"])
+        gave_up = final_attempt and dispatch.requeues >= settings.DELIVERY_MAX_REQUEUES
+        save_after_reconnect(
+            dispatch,
+            status=DispatchStatus.FAILED if gave_up else DispatchStatus.CLAIMED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
         raise DigestNotSent(dispatch.error) from error
     except Exception as error:  # a bug, not the network: no retry, visible in the admin
-        dispatch.status = DispatchStatus.FAILED
-        dispatch.error = f"{type(error).__name__}: {error}"[:2000]
-        dispatch.save(update_fields=["status", "error", "updated_at"])
+        save_after_reconnect(
+            dispatch, status=DispatchStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
         raise
-    dispatch.status = DispatchStatus.SENT
-    dispatch.sent_at = timezone.now()
-    dispatch.error = ""
-    dispatch.save(update_fields=["status", "sent_at", "error", "updated_at"])
+    # Sent: recording it survives a database connection lost meanwhile (reconnect and save),
+    # so the task's retry does not send a second copy.
+    save_after_reconnect(dispatch, status=DispatchStatus.SENT, sent_at=timezone.now(), error="")
     return "sent"
 
 
+def save_after_reconnect(dispatch: DigestDispatch, **changes) -> None:
+    """Save `changes` to the row; if the database connection was lost, reconnect and try again
+    (a few times) instead of forgetting what happened at the SMTP server."""
+    for name, value in changes.items():
+        setattr(dispatch, name, value)
+    fields = [*changes, "updated_at"]
+    for attempt in range(SAVE_TRIES):
+        try:
+            dispatch.save(update_fields=fields)
+            return
+        except DATABASE_LOST:
+            if attempt == SAVE_TRIES - 1:
+                raise
+            close_old_connections()
+            connection.close()
+            time.sleep(0.5 * (attempt + 1))
+
+
 def digest_resend(*, dispatch: DigestDispatch) -> DigestDispatch:
-    """Admin: send a failed (or stuck) digest again."""
-    if dispatch.status not in (DispatchStatus.FAILED, DispatchStatus.SENDING):
-        raise ValidationError(_("Only a failed or stuck digest can be sent again."))
+    """Admin: send a digest again, whatever its state (failed, stuck "being sent" or
+    "claimed", or sent and asked for again); the sweeper's count starts over."""
+    if dispatch.status == DispatchStatus.SKIPPED:
+        raise ValidationError(_("This digest had nothing to send."))
     dispatch.status = DispatchStatus.CLAIMED
-    dispatch.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(partial(_enqueue_digest, dispatch.pk))
+    dispatch.requeues = 0
+    dispatch.save(update_fields=["status", "requeues", "updated_at"])
+    transaction.on_commit(partial(_enqueue_digest, dispatch.pk), robust=True)
     return dispatch
+
+
+@dataclass
+class SweepOutcome:
+    """What one run of the sweeper did: ids queued again, ids marked failed."""
+
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def digests_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
+    """Beat, every few minutes: queue again the digests left "claimed" or "sending" for longer
+    than DELIVERY_STALE_AFTER seconds (their task lost with the broker, their worker killed,
+    their retries used up while the SMTP server was down); a digest already queued again
+    DELIVERY_MAX_REQUEUES times is marked failed instead (the admin can send it again)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.DELIVERY_STALE_AFTER)
+    outcome = SweepOutcome()
+    with transaction.atomic():
+        stale = (
+            DigestDispatch.objects.select_for_update(skip_locked=True)
+            .filter(
+                status__in=[DispatchStatus.CLAIMED, DispatchStatus.SENDING],
+                updated_at__lt=cutoff,
+            )
+            .order_by("pk")
+        )
+        for dispatch in stale:
+            if dispatch.requeues >= settings.DELIVERY_MAX_REQUEUES:
+                dispatch.status = DispatchStatus.FAILED
+                dispatch.error = (
+                    _("Not sent after %(count)d tries; the sweeper gave up.")
+                    % {"count": dispatch.requeues + 1}
+                    + (f" {dispatch.error}" if dispatch.error else "")
+                )[:2000]
+                dispatch.save(update_fields=["status", "error", "updated_at"])
+                outcome.failed.append(dispatch.pk)
+                continue
+            dispatch.status = DispatchStatus.CLAIMED
+            dispatch.requeues += 1
+            dispatch.save(update_fields=["status", "requeues", "updated_at"])
+            outcome.requeued.append(dispatch.pk)
+            transaction.on_commit(partial(_requeue_digest, dispatch.pk), robust=True)
+    if outcome.requeued or outcome.failed:
+        logger.warning(
+            "Digest sweep: %d queued again, %d marked failed",
+            len(outcome.requeued),
+            len(outcome.failed),
+        )
+    return outcome
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

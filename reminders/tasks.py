@@ -4,6 +4,7 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.db import close_old_connections
 
 from reminders import services
 
@@ -29,12 +30,27 @@ def send_due_digests(now: str | None = None) -> int:
     ignore_result=True,
 )
 def send_digest(self, dispatch_id: int) -> str:
-    """Send one claimed digest; retry with exponential backoff while the SMTP server fails,
-    and after the last try leave it marked failed (visible in the admin)."""
+    """Send one claimed digest; retry with exponential backoff while the SMTP server fails or
+    the database connection is lost. After the last try the sweeper takes over (and, after its
+    own tries, marks it failed, visible in the admin)."""
     final = self.request.retries >= self.max_retries
     try:
         return services.digest_deliver(dispatch_id=dispatch_id, final_attempt=final)
     except services.DigestNotSent as error:
         if final:
-            return "failed"
+            return "not_sent"
         raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+    except services.DATABASE_LOST as error:
+        close_old_connections()
+        if final:
+            return "database_lost"  # the row is claimed or sending: the sweeper resends it
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+
+
+@shared_task(name="reminders.sweep_digests", ignore_result=True)
+def sweep_digests(now: str | None = None) -> str:
+    """Beat, every DELIVERY_SWEEP_MINUTES: queue again the digests left unsent (see
+    `services.digests_sweep`). `now` (ISO 8601) lets a test or an operator move time."""
+    moment = datetime.datetime.fromisoformat(now) if now else None
+    outcome = services.digests_sweep(now=moment)
+    return f"queued again {len(outcome.requeued)}, failed {len(outcome.failed)}"

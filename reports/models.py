@@ -63,6 +63,17 @@ class CloseoutReport(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     error_message = models.TextField(_("why it failed"), blank=True)
+    enqueued_at = models.DateTimeField(
+        _("last queued at"),
+        null=True,
+        blank=True,
+        help_text=_("When its task was last handed to the queue (empty: the queue was down)."),
+    )
+    requeues = models.PositiveSmallIntegerField(
+        _("queued again"),
+        default=0,
+        help_text=_("How often the sweeper queued it again after its task was lost."),
+    )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -98,12 +109,22 @@ class CloseoutReport(models.Model):
         return f"closeout-report-{self.program.slug}-v{self.version}.pdf"
 
 
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("To be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 class CloseoutReportDelivery(models.Model):
     """One e-mail of one report version to one address: the claim that makes sending idempotent.
 
-    The row is inserted (unique per report and address) before the e-mail goes out and marked
-    sent once the SMTP server accepted it. A failed attempt records its error and may be retried;
-    a claim with neither (a worker died mid-send) is never sent again: at most one e-mail."""
+    The row is inserted (unique per report and address) "being sent" before the e-mail goes out
+    and marked sent once the SMTP server accepted it; a failed attempt goes back to "to be sent"
+    with its error, for the task's retries. A row left "to be sent" or "being sent" (retries used
+    up, a worker killed mid-send) is queued again by the sweeper (`reports_sweep`) a bounded
+    number of times, then marked failed. At least once: the e-mail's Message-ID is derived from
+    this row, so a resend after a crash is recognisably the same message."""
 
     report = models.ForeignKey(CloseoutReport, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(
@@ -115,8 +136,16 @@ class CloseoutReportDelivery(models.Model):
     )
     email = models.EmailField(_("e-mail address"))
     claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.SENDING,
+        db_index=True,
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requeues = models.PositiveSmallIntegerField(_("queued again"), default=0)
     error = models.TextField(_("last error"), blank=True)
 
     class Meta:

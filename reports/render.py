@@ -16,12 +16,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import functools
 import hashlib
 import logging
 import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -109,11 +111,23 @@ def _weasyprint():
     return weasyprint
 
 
+#: Fonts shipped in reports/fonts/, by the name the report's CSS asks for (`bundled-font:NAME`):
+#: Noto Emoji (monochrome, SIL Open Font License 1.1, see reports/fonts/OFL.txt), so that emoji
+#: in a program's texts print as emoji, not as empty boxes.
+BUNDLED_FONTS = {"noto-emoji": Path(__file__).resolve().parent / "fonts" / "NotoEmoji-Regular.ttf"}
+
+
+@functools.cache
+def bundled_font(name: str) -> bytes:
+    return BUNDLED_FONTS[name].read_bytes()
+
+
 def make_fetcher():
-    """A WeasyPrint URL fetcher that serves inlined `data:` URIs and refuses everything else.
+    """A WeasyPrint URL fetcher that serves inlined `data:` URIs and the fonts shipped with the
+    application (`bundled-font:NAME`, from a fixed list), and refuses everything else.
 
     Refused URLs are kept in `.refused` (and logged); WeasyPrint then leaves the resource out.
-    The fetcher never opens a file, a socket or a redirect."""
+    The fetcher never opens a file a URL names, a socket or a redirect."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class InlineOnlyFetcher(URLFetcher):
@@ -124,6 +138,11 @@ def make_fetcher():
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
+            name = url[len("bundled-font:") :] if url.startswith("bundled-font:") else None
+            if name in BUNDLED_FONTS:
+                return URLFetcherResponse(
+                    url, bundled_font(name), headers={"Content-Type": "font/ttf"}
+                )
             if not url.lower().startswith("data:"):
                 self.refused.append(url)
                 logger.warning("Closeout report: refused to fetch %.200r", url)

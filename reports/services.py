@@ -18,14 +18,25 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass, field
+from functools import partial
+from urllib.parse import urlsplit
 
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Max
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,6 +51,7 @@ from reports.models import (
     PENDING_REPORT_STATUSES,
     CloseoutReport,
     CloseoutReportDelivery,
+    DeliveryStatus,
     ReportStatus,
 )
 
@@ -51,18 +63,42 @@ QUEUED_STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 def _rendering_stale_after() -> datetime.timedelta:
-    """A rendering claim older than the worker's hard time limit belongs to a dead worker."""
-    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    """A rendering claim older than this belongs to a dead worker: DELIVERY_STALE_AFTER, which
+    is above the worker's hard time limit (a live render never runs that long)."""
+    return datetime.timedelta(
+        seconds=max(settings.DELIVERY_STALE_AFTER, settings.CELERY_TASK_TIME_LIMIT)
+    )
 
 
-def enqueue_render(report_id: int) -> None:
+def enqueue_render(report_id: int) -> bool:
     """Queue the render on the reports' queue (the task router, config.celery_app, sends the
-    tasks it leads to there too)."""
+    tasks it leads to there too). With the broker down, the version stays queued in the
+    database (`enqueued_at` empty) and the sweeper enqueues it once the broker is back: no error
+    reaches the person who asked. Returns whether the broker took it."""
     from reports.tasks import render_closeout_report
 
-    render_closeout_report.apply_async(
-        args=[report_id], queue=settings.CLOSEOUT_REPORT_QUEUE or None
-    )
+    return _enqueue(render_closeout_report, report_id)
+
+
+def enqueue_email(report_id: int) -> bool:
+    from reports.tasks import email_closeout_report
+
+    return _enqueue(email_closeout_report, report_id)
+
+
+def _enqueue(task, report_id: int) -> bool:
+    try:
+        task.apply_async(args=[report_id], queue=settings.CLOSEOUT_REPORT_QUEUE or None)
+    except Exception:  # noqa: BLE001 — the broker is down or unreachable: the sweeper retries
+        logger.warning(
+            "Closeout report %s: the queue is unreachable; the sweeper will enqueue %s later",
+            report_id,
+            task.name,
+            exc_info=True,
+        )
+        return False
+    CloseoutReport.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
+    return True
 
 
 # --- request ----------------------------------------------------------------------------------
@@ -281,7 +317,9 @@ def report_email(*, report_id: int) -> EmailOutcome:
     """E-mail a ready version, PDF attached, to each recipient once.
 
     Addresses already sent to (or being sent to) are skipped; addresses the SMTP server refused
-    are in `failed` and are tried again by the next run (the task retries)."""
+    are in `failed` and are tried again by the next run (the task retries, then the sweeper).
+    A lost database connection propagates (the task retries); once the SMTP server took an
+    e-mail, recording it reconnects rather than forget it."""
     outcome = EmailOutcome()
     with transaction.atomic():
         report = (
@@ -305,15 +343,15 @@ def report_email(*, report_id: int) -> EmailOutcome:
             outcome.skipped.append(address)
             continue
         try:
-            _message(report, context, user, address, pdf, languages[user.pk]).send()
+            _message(report, context, user, address, pdf, delivery, languages[user.pk]).send()
         except Exception as error:  # noqa: BLE001 — SMTP and network errors: retried later
             message = f"{type(error).__name__}: {error}"[:1000]
-            CloseoutReportDelivery.objects.filter(pk=delivery.pk).update(error=message)
+            _update_after_reconnect(delivery.pk, status=DeliveryStatus.PENDING, error=message)
             outcome.failed.append((address, message))
             logger.warning("Closeout report %s: e-mail to %s failed: %s", report.pk, address, error)
         else:
-            CloseoutReportDelivery.objects.filter(pk=delivery.pk).update(
-                sent_at=timezone.now(), error=""
+            _update_after_reconnect(
+                delivery.pk, status=DeliveryStatus.SENT, sent_at=timezone.now(), error=""
             )
             outcome.sent.append(address)
     if outcome.complete:
@@ -323,27 +361,209 @@ def report_email(*, report_id: int) -> EmailOutcome:
     return outcome
 
 
+#: Errors of a lost database connection (the tasks retry them after reconnecting).
+DATABASE_LOST = (OperationalError, InterfaceError)
+SAVE_TRIES = 4
+
+
+def _update_after_reconnect(delivery_id: int, **changes) -> None:
+    """Record what the SMTP server did; if the database connection was lost meanwhile,
+    reconnect and try again rather than forget it (and send a second copy later)."""
+    for attempt in range(SAVE_TRIES):
+        try:
+            CloseoutReportDelivery.objects.filter(pk=delivery_id).update(**changes)
+            return
+        except DATABASE_LOST:
+            if attempt == SAVE_TRIES - 1:
+                raise
+            close_old_connections()
+            connection.close()
+            time.sleep(0.5 * (attempt + 1))
+
+
 def _claim_delivery(report: CloseoutReport, user, address: str) -> CloseoutReportDelivery | None:
-    """Claim the (report, address) row before sending; None when it is not ours to send."""
+    """Claim the (report, address) row before sending; None when it is not ours to send: sent,
+    failed for good, or being sent (a row stuck "being sent" is the sweeper's to hand back)."""
     key = address.lower()
     try:
         with transaction.atomic():
             delivery, created = CloseoutReportDelivery.objects.select_for_update().get_or_create(
                 report=report,
                 email=key,
-                defaults={"recipient": user, "attempts": 1, "claimed_at": timezone.now()},
+                defaults={
+                    "recipient": user,
+                    "attempts": 1,
+                    "claimed_at": timezone.now(),
+                    "status": DeliveryStatus.SENDING,
+                },
             )
             if created:
                 return delivery
-            if delivery.sent_at is not None or not delivery.error:
-                return None  # sent, or being sent (or lost mid-send: never twice)
-            delivery.error = ""
+            if delivery.status != DeliveryStatus.PENDING:
+                return None
+            delivery.status = DeliveryStatus.SENDING
             delivery.attempts += 1
             delivery.claimed_at = timezone.now()
-            delivery.save(update_fields=["error", "attempts", "claimed_at"])
+            delivery.save(update_fields=["status", "attempts", "claimed_at"])
             return delivery
     except IntegrityError:
         return None  # another run claimed it at the same moment
+
+
+def delivery_message_id(delivery: CloseoutReportDelivery) -> str:
+    """The same for every attempt of one delivery: a copy sent again after a crash (at least
+    once) is recognisably the same message, and mail clients show it once."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<closeout-report-{delivery.report_id}-{delivery.pk}@{host}>"
+
+
+# --- the sweeper and the admin's "send again" ------------------------------------------------
+
+
+@dataclass
+class SweepOutcome:
+    rendering: list[int] = field(default_factory=list)  # reports queued again for rendering
+    emailing: list[int] = field(default_factory=list)  # reports whose e-mail was queued again
+    failed_reports: list[int] = field(default_factory=list)
+    failed_deliveries: list[int] = field(default_factory=list)
+
+
+def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
+    """Beat, every few minutes: the database is the source of truth.
+
+    - a version "queued" or "rendering" for longer than DELIVERY_STALE_AFTER seconds (just above
+      the render task's hard time limit: its task was lost with the broker, or its worker died)
+      is queued again, DELIVERY_MAX_REQUEUES times at most, then marked failed;
+    - an e-mail "to be sent" or "being sent" for that long (retries used up while the SMTP
+      server was down, a worker killed mid-send) is handed back and its report's e-mail task
+      queued again, as many times at most, then the e-mail is marked failed;
+    - a ready version never e-mailed, with no e-mail rows at all (the e-mail task was lost), has
+      its e-mail task queued again, as many times at most."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.DELIVERY_STALE_AFTER)
+    limit = settings.DELIVERY_MAX_REQUEUES
+    outcome = SweepOutcome()
+    with transaction.atomic():
+        pending = (
+            CloseoutReport.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=ReportStatus.QUEUED)
+                & Q(requested_at__lt=cutoff)
+                & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+                | Q(status=ReportStatus.RENDERING)
+                & (Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+                & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+            )
+            .order_by("pk")
+        )
+        for report in pending:
+            if report.requeues >= limit:
+                outcome.failed_reports.append(report.pk)
+                continue
+            report.requeues += 1
+            report.enqueued_at = now  # set again by a successful enqueue
+            report.save(update_fields=["requeues", "enqueued_at"])
+            outcome.rendering.append(report.pk)
+            transaction.on_commit(partial(enqueue_render, report.pk), robust=True)
+
+        stale = (
+            CloseoutReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+                claimed_at__lt=cutoff,
+                report__status=ReportStatus.READY,
+            )
+            .order_by("pk")
+        )
+        to_email = set()
+        for delivery in stale:
+            if delivery.requeues >= limit:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.error = (
+                    _("Not sent after %(count)d tries; the sweeper gave up.")
+                    % {"count": delivery.attempts}
+                    + (f" {delivery.error}" if delivery.error else "")
+                )[:1000]
+                delivery.save(update_fields=["status", "error"])
+                outcome.failed_deliveries.append(delivery.pk)
+                continue
+            delivery.status = DeliveryStatus.PENDING
+            delivery.requeues += 1
+            delivery.claimed_at = now
+            delivery.save(update_fields=["status", "requeues", "claimed_at"])
+            to_email.add(delivery.report_id)
+        never_emailed = (
+            CloseoutReport.objects.select_for_update(skip_locked=True)
+            .filter(
+                ~Exists(CloseoutReportDelivery.objects.filter(report=OuterRef("pk"))),
+                status=ReportStatus.READY,
+                emailed_at__isnull=True,
+                finished_at__lt=cutoff,
+                requeues__lt=limit,
+            )
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
+        )
+        for report in never_emailed:
+            report.requeues += 1
+            report.enqueued_at = now
+            report.save(update_fields=["requeues", "enqueued_at"])
+            to_email.add(report.pk)
+        CloseoutReport.objects.filter(pk__in=to_email).update(emailed_at=None)
+        for report_id in sorted(to_email):
+            outcome.emailing.append(report_id)
+            transaction.on_commit(partial(_requeue, enqueue_email, report_id), robust=True)
+    for report_id in outcome.failed_reports:
+        report_fail(report_id=report_id, reason=lost_reason())
+    if any(
+        (outcome.rendering, outcome.emailing, outcome.failed_reports, outcome.failed_deliveries)
+    ):
+        logger.warning("Closeout report sweep: %s", outcome)
+    return outcome
+
+
+def _requeue(enqueue, report_id: int) -> None:
+    """The broker still down: this try does not count against the version's limit."""
+    if not enqueue(report_id):
+        CloseoutReport.objects.filter(pk=report_id, requeues__gt=0).update(
+            requeues=F("requeues") - 1
+        )
+
+
+def lost_reason() -> str:
+    return _(
+        "The report could not be made: its task was lost several times (the queue or the "
+        "worker was down). Try again; if it fails again, ask a site administrator."
+    )
+
+
+def report_send_again(*, report: CloseoutReport) -> str:
+    """Admin: whatever the version's state. Queued or rendering: queued again. Ready: every
+    e-mail not sent yet (to be sent, being sent, failed) is sent again, and any recipient without
+    one gets it. Failed: a new version is requested (versions are never rewritten).
+    Returns what was done ("render", "email", "new_version")."""
+    if report.status in PENDING_REPORT_STATUSES:
+        CloseoutReport.objects.filter(pk=report.pk).update(requeues=0)
+        transaction.on_commit(partial(enqueue_render, report.pk), robust=True)
+        return "render"
+    if report.status == ReportStatus.READY:
+        report.deliveries.exclude(status=DeliveryStatus.SENT).update(
+            status=DeliveryStatus.PENDING, requeues=0
+        )
+        CloseoutReport.objects.filter(pk=report.pk).update(emailed_at=None, requeues=0)
+        transaction.on_commit(partial(enqueue_email, report.pk), robust=True)
+        return "email"
+    report_request(program=report.program, requested_by=report.requested_by)
+    return "new_version"
+
+
+def delivery_send_again(*, delivery: CloseoutReportDelivery) -> None:
+    """Admin: send this e-mail again, whatever its state (failed, stuck "being sent", or sent
+    and asked for again): the same Message-ID."""
+    CloseoutReportDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, requeues=0
+    )
+    CloseoutReport.objects.filter(pk=delivery.report_id).update(emailed_at=None)
+    transaction.on_commit(partial(enqueue_email, delivery.report_id), robust=True)
 
 
 def _email_context(report: CloseoutReport) -> dict:
@@ -360,15 +580,20 @@ def _email_context(report: CloseoutReport) -> dict:
     }
 
 
-def _message(report, context, user, address, pdf, language) -> EmailMultiAlternatives:
-    """The e-mail in the recipient's language (their profile's)."""
+def _message(report, context, user, address, pdf, delivery, language) -> EmailMultiAlternatives:
+    """The e-mail in the recipient's language (their profile's), with the delivery's stable
+    Message-ID."""
     context = {**context, "recipient": user}
     with translation.override(language):
         subject = " ".join(render_to_string("emails/closeout_report.subject.txt", context).split())
         text = render_to_string("emails/closeout_report.txt", context)
         html = render_to_string("emails/closeout_report.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"Message-ID": delivery_message_id(delivery)},
     )
     message.attach_alternative(html, "text/html")
     message.attach(report.filename, pdf, "application/pdf")

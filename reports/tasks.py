@@ -11,7 +11,7 @@ REPORT_RETRY_DELAYS = (30, 120, 600)
 def render_closeout_report(self, report_id: int) -> str:
     """Render one queued version; when it is ready, enqueue its e-mail."""
     from billiard.exceptions import SoftTimeLimitExceeded
-    from django.db import DatabaseError
+    from django.db import DatabaseError, close_old_connections
 
     from . import services as report_services
 
@@ -24,6 +24,7 @@ def render_closeout_report(self, report_id: int) -> str:
         )
         return "failed"
     except (DatabaseError, OSError) as error:
+        close_old_connections()  # a lost database connection: reconnect on the retry
         if self.request.retries >= self.max_retries:
             report_services.report_fail(
                 report_id=report_id, claim=claim, reason=report_services.storage_error_reason()
@@ -33,16 +34,39 @@ def render_closeout_report(self, report_id: int) -> str:
     if report is None:
         return "gone"
     if report.status == ReportStatus.READY and report.emailed_at is None:
-        email_closeout_report.delay(report.pk)
+        report_services.enqueue_email(report.pk)  # broker down: the sweeper enqueues it later
     return report.status
 
 
 @shared_task(bind=True, name="reports.email_closeout_report", max_retries=len(REPORT_RETRY_DELAYS))
 def email_closeout_report(self, report_id: int) -> str:
-    """E-mail one ready version to each recipient once; retry the addresses that failed."""
+    """E-mail one ready version to each recipient once; retry the addresses that failed, and
+    the whole task when the database connection is lost. After the last try the sweeper takes
+    over (`services.reports_sweep`)."""
+    from django.db import close_old_connections
+
     from . import services as report_services
 
-    outcome = report_services.report_email(report_id=report_id)
+    try:
+        outcome = report_services.report_email(report_id=report_id)
+    except report_services.DATABASE_LOST as error:
+        close_old_connections()
+        if self.request.retries >= self.max_retries:
+            return "database lost: the sweeper sends it later"
+        raise self.retry(exc=error, countdown=REPORT_RETRY_DELAYS[self.request.retries]) from error
     if outcome.failed and self.request.retries < self.max_retries:
         raise self.retry(countdown=REPORT_RETRY_DELAYS[self.request.retries])
     return f"sent {len(outcome.sent)}, skipped {len(outcome.skipped)}, failed {len(outcome.failed)}"
+
+
+@shared_task(name="reports.sweep_reports", ignore_result=True)
+def sweep_reports(now: str | None = None) -> str:
+    """Beat, every DELIVERY_SWEEP_MINUTES: queue again the versions and e-mails left unfinished
+    (`services.reports_sweep`). `now` (ISO 8601) lets a test or an operator move time."""
+    import datetime
+
+    from . import services as report_services
+
+    moment = datetime.datetime.fromisoformat(now) if now else None
+    outcome = report_services.reports_sweep(now=moment)
+    return str(outcome)

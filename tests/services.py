@@ -62,9 +62,13 @@ def chromium_path() -> str:
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
-def start_celery_worker(env_overrides: dict[str, str], queues: str = "celery") -> subprocess.Popen:
-    """Start a real Celery worker in a subprocess and wait until it answers a ping."""
+def start_celery_worker(
+    env_overrides: dict[str, str], queues: str = "celery", pool: str = "solo"
+) -> subprocess.Popen:
+    """Start a real Celery worker in a subprocess (`pool`: "solo", or "prefork" with two
+    processes, a worker that stays busy while its connection to the broker breaks)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env_overrides}
+    pool_args = ["--pool=solo"] if pool == "solo" else ["--pool=prefork", "--concurrency=2"]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -74,7 +78,7 @@ def start_celery_worker(env_overrides: dict[str, str], queues: str = "celery") -
             "config",
             "worker",
             "--loglevel=INFO",
-            "--pool=solo",
+            *pool_args,
             "--without-gossip",
             "--without-mingle",
             "-Q",
@@ -89,6 +93,64 @@ def start_celery_worker(env_overrides: dict[str, str], queues: str = "celery") -
         text=True,
     )
     return process
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a free port from 6390 up, without persistence (a
+    restart loses every queued message, like a crash): tests that stop or restart Redis use it,
+    never the shared one."""
+
+    def __init__(self, tmp_path: Path):
+        if not shutil.which("redis-server"):
+            missing("redis-server", "install it (Debian: apt-get install redis-server)")
+        self.dir = tmp_path
+        self.port = next(port for port in range(6390, 6490) if not port_open("127.0.0.1", port))
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> "PrivateRedis":
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not wait_for(lambda: port_open("127.0.0.1", self.port), 20):
+            raise RuntimeError(f"redis-server did not start on port {self.port}")
+        return self
+
+    def has_consumer_for(self, queue: str) -> bool:
+        """Whether a worker has declared `queue` (messages sent before that are dropped)."""
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port).exists(f"_kombu.binding.{queue}"))
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def restart(self, down_for: float = 2.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
 
 
 def stop_process(process: subprocess.Popen) -> str:

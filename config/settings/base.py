@@ -291,9 +291,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-else:
-    # Above the hard time limit, so a slow task is never redelivered while still running.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -304,6 +301,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 600
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # Redis redelivers a message its worker has not acknowledged after `visibility_timeout`
+    # seconds: just above the hard time limit (a render never runs longer), so a task whose
+    # worker died is done again within minutes, not after an hour, and a live one never twice.
+    # Retry countdowns stay below it (REMINDER_RETRY_BACKOFF_MAX, reports.tasks).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+        # A web request that enqueues while Redis is down gives up in seconds (the row stays
+        # queued in the database and the sweeper enqueues it later).
+        "socket_connect_timeout": 5,
+        "socket_timeout": 30,
+    }
+# Enqueueing while the broker is down: a few quick tries, then the caller gets the error.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
@@ -323,6 +339,21 @@ CELERY_BEAT_SCHEDULE["instances-poll-all"] = {
     "task": "instances.poll_all",
     "schedule": INSTANCES_POLL_MINUTES * 60.0,
 }
+# The sweeper (reliability): every DELIVERY_SWEEP_MINUTES, digests, closeout reports and their
+# e-mails left unfinished for DELIVERY_STALE_AFTER seconds (a task lost with the broker, a
+# worker killed, retries used up while the SMTP server was down) are queued again, at most
+# DELIVERY_MAX_REQUEUES times each, then marked failed (shown in the admin, "send again" there).
+DELIVERY_SWEEP_MINUTES = env.float("DELIVERY_SWEEP_MINUTES", default=5)
+DELIVERY_STALE_AFTER = env.float("DELIVERY_STALE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
+DELIVERY_MAX_REQUEUES = env.int("DELIVERY_MAX_REQUEUES", default=3)
+CELERY_BEAT_SCHEDULE["reminders-sweep-digests"] = {
+    "task": "reminders.sweep_digests",
+    "schedule": DELIVERY_SWEEP_MINUTES * 60.0,
+}
+CELERY_BEAT_SCHEDULE["reports-sweep"] = {
+    "task": "reports.sweep_reports",
+    "schedule": DELIVERY_SWEEP_MINUTES * 60.0,
+}
 CELERY_BEAT_SCHEDULE["instances-thin-snapshots"] = {
     "task": "instances.thin_snapshots",
     "schedule": crontab(hour=3, minute=17),
@@ -340,7 +371,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # BACKOFF_MAX: below the broker's visibility timeout, so a waiting retry is never redelivered).
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
-REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
+REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=540)
 # A digest e-mail lists at most this many items (the most urgent), then the counts of at most
 # this many programs (those with the most items); the rest is on the notifications page.
 REMINDER_DIGEST_MAX_ITEMS = env.int("REMINDER_DIGEST_MAX_ITEMS", default=20)

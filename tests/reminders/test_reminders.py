@@ -326,7 +326,7 @@ def test_a_digest_is_enqueued_only_after_the_claim_commits(
 
 
 def test_an_smtp_failure_keeps_the_digest_claimed_then_marks_it_failed_after_the_last_try(
-    team, developer, monkeypatch
+    team, developer, monkeypatch, settings
 ):
     import smtplib
 
@@ -344,10 +344,17 @@ def test_an_smtp_failure_keeps_the_digest_claimed_then_marks_it_failed_after_the
     dispatch = DigestDispatch.objects.get(pk=dispatch_id)
     assert (dispatch.status, dispatch.attempts) == (DispatchStatus.CLAIMED, 1)
     assert "Connection unexpectedly closed" in dispatch.error
+    # The task's last try: still claimed, for the sweeper (it has not queued it again yet).
     with pytest.raises(DigestNotSent):
         digest_deliver(dispatch_id=dispatch_id, final_attempt=True)
     dispatch.refresh_from_db()
-    assert (dispatch.status, dispatch.attempts) == (DispatchStatus.FAILED, 2)
+    assert (dispatch.status, dispatch.attempts) == (DispatchStatus.CLAIMED, 2)
+    # The last try after the sweeper's last requeue: failed.
+    DigestDispatch.objects.filter(pk=dispatch_id).update(requeues=settings.DELIVERY_MAX_REQUEUES)
+    with pytest.raises(DigestNotSent):
+        digest_deliver(dispatch_id=dispatch_id, final_attempt=True)
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts) == (DispatchStatus.FAILED, 3)
     assert digest_deliver(dispatch_id=dispatch_id) == "not_claimed"  # failed: left alone
     assert mail.outbox == []
 
@@ -383,8 +390,7 @@ def test_retries_back_off_exponentially_below_the_visibility_timeout(settings):
     from reminders.tasks import retry_countdown
 
     settings.REMINDER_RETRY_BACKOFF = 60
-    settings.REMINDER_RETRY_BACKOFF_MAX = 1800
-    assert [retry_countdown(n) for n in range(7)] == [60, 120, 240, 480, 960, 1800, 1800]
+    assert [retry_countdown(n) for n in range(7)] == [60, 120, 240, 480, 540, 540, 540]
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert settings.REMINDER_RETRY_BACKOFF_MAX < visibility
 
