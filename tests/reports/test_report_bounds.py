@@ -2,8 +2,6 @@
 maximum, and rows of megabytes saved before texts were bounded, are cut with "… continued in
 the app"."""
 
-import time
-
 import pytest
 from django.apps import apps
 from django.db import models
@@ -112,19 +110,20 @@ def full_program(program, head):
     return program
 
 
-def test_every_text_at_its_maximum_renders_well_within_the_time_limit(full_program, head, settings):
+def test_every_text_at_its_maximum_renders_a_bounded_report(full_program, head):
+    """The work is bounded by what is laid out (HTML size, pages), not by a clock: the render's
+    time is measured by `make bench`, never asserted on a shared machine."""
     fill_every_text(full_program, head, size=None)
     program = type(full_program).objects.get(pk=full_program.pk)
-    started = time.monotonic()
+    assert len(reports.render_html(program=program)) < 250_000
     rendered = reports.render_report(program=program)
-    elapsed = time.monotonic() - started
-    assert elapsed < settings.CLOSEOUT_REPORT_TIME_LIMIT / 4, elapsed
+    assert rendered.page_count < 60
     text = pdf_text(rendered.pdf)
     assert CONTINUED in text  # goals of 5,000 characters print their first 3,000
     assert PARAGRAPH.strip()[:40] in text
 
 
-def test_rows_of_megabytes_saved_before_the_bound_are_cut(full_program, head, settings):
+def test_rows_of_megabytes_saved_before_the_bound_are_cut(full_program, head):
     fill_every_text(full_program, head, size=MEGABYTES)
     program = type(full_program).objects.get(pk=full_program.pk)
     assert len(program.summary) == MEGABYTES
@@ -133,10 +132,7 @@ def test_rows_of_megabytes_saved_before_the_bound_are_cut(full_program, head, se
     assert len(html) < 250_000, len(html)
     # considerations, 2 risks × 2, 2 lessons × 2, 2 decision notes, regions, goals, summary, CHWs
     assert html.count(CONTINUED) >= 6 + 4 + 4 + 2 + 4
-    started = time.monotonic()
     rendered = reports.render_report(program=program)
-    elapsed = time.monotonic() - started
-    assert elapsed < settings.CLOSEOUT_REPORT_TIME_LIMIT / 4, elapsed
     assert rendered.page_count < 60
     assert CONTINUED in pdf_text(rendered.pdf)
 

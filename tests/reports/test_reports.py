@@ -209,13 +209,12 @@ def test_reading_the_content_costs_the_same_whatever_the_size(head):
     assert_same_count(*counts)
 
 
-def test_a_large_program_renders_well_within_the_time_limit(head, settings):
+def test_a_large_program_renders_a_bounded_report(head):
+    """Bounded by what is laid out (pages, charts drawn), not by a clock (`make bench` times it)."""
     program = ProgramFactory(head=head)
     grow_program(program, head, size=60)  # 60 indicators × 12 values, 60 risks, 60 lessons…
-    started = time.monotonic()
     rendered = reports.render_report(program=program)
-    elapsed = time.monotonic() - started
-    assert elapsed < settings.CLOSEOUT_REPORT_TIME_LIMIT / 4, elapsed
+    assert rendered.page_count < 60
     text = pdf_text(rendered.pdf)
     assert "Indicator 059" in text and "Challenge 59" in text
     # Every indicator is in the table; only the first charts are drawn.
