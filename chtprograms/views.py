@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from chtprograms.forms import (
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
 from core.forms import apply_service_errors
+from core.pagination import BoundedPaginator
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
 from lifecycle.selectors import lifecycle_summary
@@ -42,7 +42,8 @@ PAGE_SIZE = 25
 @require_GET
 def home(request):
     programs = selectors.my_programs(user=request.user)
-    return render(request, "chtprograms/home.html", {"programs": programs})
+    page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "chtprograms/home.html", {"programs": page.object_list, "page": page})
 
 
 @login_required
@@ -53,7 +54,7 @@ def program_list(request):
     form.is_valid()
     filters = form.filters(sort=request.GET.get("sort", "name"))
     programs = selectors.program_list(user=request.user, filters=filters)
-    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Links keep the filters that validated, never the raw address.
     sort_query = urlencode(form.query())
     query = urlencode(

@@ -5,8 +5,9 @@ portfolio's) are in `lifecycle.portfolio_selectors`."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from lifecycle.models import (
     StageTransition,
 )
 from lifecycle.stages import (
+    FINISHED_STATUSES,
     WORK_STAGES,
     Decision,
     Stage,
@@ -41,6 +43,20 @@ LEAVES_STAGE = frozenset(
         TransitionName.CANCEL,
     }
 )
+
+
+def overdue_activities(*, today: datetime.date | None = None) -> QuerySet[StageActivity]:
+    """The overdue activities, by the one rule the portfolio's tile and the reminders share:
+    activities of the stage their program is in now (a working stage), not finished and due
+    before `today` (the local date by default). Activities of stages the program has left, or
+    of a program on hold, closed or cancelled, are not overdue. Callers narrow it to the
+    programs they look at (`program__in=...`, archived ones excluded there)."""
+    today = today or timezone.localdate()
+    return StageActivity.objects.filter(
+        program__lifecycle__stage__in=WORK_STAGES,
+        stage=F("program__lifecycle__stage"),
+        due_on__lt=today,
+    ).exclude(status__in=FINISHED_STATUSES)
 
 
 def lifecycle_get(*, program: Program) -> Lifecycle:
@@ -126,6 +142,18 @@ class Rail:
         return self.stage == Stage.CLOSED
 
 
+def days_in_stage(
+    *, lifecycle: Lifecycle, today: datetime.date | None = None, zone=None
+) -> int | None:
+    """Days since the program entered its working stage (on hold too); None once stopped.
+    `zone` (the current time zone by default) lets a caller of many rows look it up once."""
+    if lifecycle.stage not in (*WORK_STAGES, Stage.ON_HOLD):
+        return None
+    today = today or timezone.localdate()
+    zone = zone or timezone.get_current_timezone()
+    return (today - lifecycle.stage_entered_at.astimezone(zone).date()).days
+
+
 def stage_rail(*, lifecycle: Lifecycle, today: datetime.date | None = None) -> Rail:
     today = today or timezone.localdate()
     current = stage_index(lifecycle.last_stage)
@@ -141,15 +169,12 @@ def stage_rail(*, lifecycle: Lifecycle, today: datetime.date | None = None) -> R
         steps.append(
             RailStep(stage=stage, label=str(Stage(stage).label), number=number, state=state)
         )
-    days = None
-    if lifecycle.stage in (*WORK_STAGES, Stage.ON_HOLD):
-        days = (today - timezone.localtime(lifecycle.stage_entered_at).date()).days
     return Rail(
         steps=steps,
         stage=lifecycle.stage,
         stage_label=str(Stage(lifecycle.stage).label),
         working_stage=lifecycle.last_stage,
-        days_in_stage=days,
+        days_in_stage=days_in_stage(lifecycle=lifecycle, today=today),
         held_since=lifecycle.held_since,
     )
 
@@ -245,6 +270,20 @@ def stage_intervals(lifecycle: Lifecycle, history: list[StageTransition]):
         if open_stage is not None:
             intervals[open_stage].append([row.at, None])
     return intervals, open_stage
+
+
+def left_stage_days(created_at: datetime.datetime, history, zone) -> dict[str, int]:
+    """Days spent in each working stage the program has left, its visits added up (the days
+    between the local dates of entering and leaving, as on the lifecycle page), from its
+    history rows in order (each with `transition`, `target` and `at`). The stage it is in
+    now is left out, even if it was visited before."""
+    intervals, open_stage = stage_intervals(SimpleNamespace(created_at=created_at), history)
+    return {
+        stage: sum((end.astimezone(zone).date() - start.astimezone(zone).date()).days
+                   for start, end in spans)
+        for stage, spans in intervals.items()
+        if stage != open_stage
+    }  # fmt: skip
 
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:

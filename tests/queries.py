@@ -33,7 +33,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
     (
         "program list for a team member / for site staff / home (5 or 50 programs; includes"
         " session, user and bell)",
-        {"program list": 9, "program list, site staff": 6, "home": 8},
+        {"program list": 9, "program list, site staff": 6, "home": 9},
     ),
     (
         "program overview (stage rail, gate, budget, indicators, team, CHT instances)",

@@ -115,7 +115,12 @@ def independent_figures(programs) -> dict:
         figures["by_health"][program.health] += 1
         figures["by_country"][program.country.code] += 1
         figures["stage_type"][(stage, program.program_type)] += 1
-        overdue = sum(activity.is_overdue for activity in program.stage_activities.all())
+        # The current stage's activities only (`lifecycle.selectors.overdue_activities`).
+        overdue = sum(
+            activity.is_overdue
+            for activity in program.stage_activities.all()
+            if activity.stage == stage
+        )
         if active and overdue:
             figures["overdue_activities"] += overdue
             figures["overdue_programs"] += 1
