@@ -12,6 +12,7 @@
    mean request times), the SQL queries of each page (in-process, same data), and the closeout
    PDF's time against a trivial WeasyPrint page."""
 
+import http.client
 import json
 import os
 import re
@@ -70,6 +71,7 @@ def env_for(size: str, production: bool) -> dict[str, str]:
             DJANGO_ALLOWED_HOSTS=HOST,
             TRUSTED_PROXY_COUNT="1",
             STATIC_ROOT=str(STATIC),
+            MEDIA_ROOT=str(STATIC / "media"),
         )
     else:
         env.update(DJANGO_SETTINGS_MODULE="config.settings.local")
@@ -155,6 +157,33 @@ def start_gunicorn(size: str) -> tuple[subprocess.Popen, int]:
     sys.exit("gunicorn did not start")
 
 
+def warm(port: int, path: str, cookie: str, wait: float = 180) -> None:
+    """GET the page until it answers 200 (workers still starting, first templates compiled)."""
+    headers = {
+        "Host": HOST,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "127.0.0.1",
+        "Cookie": f"__Host-sessionid={cookie}",
+    }
+    deadline = time.monotonic() + wait
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            connection.request("GET", path, headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            if answer.status == 200:
+                return
+            problem = f"status {answer.status}"
+        except OSError as error:
+            problem = str(error)
+        finally:
+            connection.close()
+        if time.monotonic() > deadline:
+            sys.exit(f"{path} does not answer 200: {problem}")
+        time.sleep(1)
+
+
 def wrk(port: int, path: str, cookie: str) -> dict[str, float]:
     headers = ["-H", f"Host: {HOST}", "-H", "X-Forwarded-Proto: https"]
     headers += ["-H", "X-Forwarded-For: 127.0.0.1", "-H", f"Cookie: __Host-sessionid={cookie}"]
@@ -197,6 +226,11 @@ def main() -> None:
             for size in SIZES
             for user in set(users.values())
         }
+        for name, path in pages.items():
+            for size in SIZES:
+                cookie = cookies[(size, users[name])]
+                for _worker in range(4):  # each of the 2 workers, probably
+                    warm(servers[size][1], path or overview[size], cookie)
         for round_number in range(1, ROUNDS + 1):
             print(f"round {round_number}/{ROUNDS}", flush=True)
             for name, path in pages.items():
