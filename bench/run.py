@@ -284,7 +284,9 @@ def report(pages, results, queries, overview, pdf) -> None:
 
 if __name__ == "__main__":
     SECRET = secrets.token_urlsafe(50)
-    STATIC = Path(tempfile.mkdtemp(prefix="bench-static-"))
-    SCRIPT = STATIC / "report.lua"
+    # Static files collected once under var/ (collectstatic compresses them: minutes).
+    STATIC = ROOT / "var" / "bench" / "static"
+    STATIC.mkdir(parents=True, exist_ok=True)
+    SCRIPT = Path(tempfile.mkdtemp(prefix="bench-")) / "report.lua"
     SCRIPT.write_text(LUA, encoding="utf-8")
     main()
