@@ -33,6 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from chtprograms.models import Program  # noqa: E402
+from personas.sessions import SESSION_SEEN, SESSION_STARTED  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -45,6 +46,8 @@ def session(username: str) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # As at a login (`personas.sessions.stamp_session`): started and last used now.
+    store[SESSION_STARTED] = store[SESSION_SEEN] = int(time.time())
     store.create()
     return store.session_key
 
