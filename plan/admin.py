@@ -11,7 +11,7 @@ from core.admin import ReadOnlyAdmin
 from plan.budget.models import BudgetLine, ExchangeRate, Expenditure
 from plan.budget.services import exchange_rate_set
 from plan.chw_support.models import CHWSupport
-from plan.hosting.models import HostingEstimate, HostingInstance
+from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Risk, ScalingDecision
 
@@ -117,11 +117,3 @@ class HostingEstimateAdmin(ReadOnlyAdmin):
     list_display = ["program", "users", "population", "years", "monthly_usd", "created_at"]
     list_select_related = ["program"]
     readonly_fields = ["documents", "disk_gb", "cpus", "ram_gb", "monthly_usd"]
-
-
-@admin.register(HostingInstance)
-class HostingInstanceAdmin(ReadOnlyAdmin):
-    list_display = ["domain", "program", "domain_renews_on", "tls_expires_on", "tls_auto_renews"]
-    list_filter = ["tls_auto_renews"]
-    list_select_related = ["program"]
-    search_fields = ["domain", "program__name"]

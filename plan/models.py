@@ -2,7 +2,7 @@
 
 from plan.budget.models import BudgetCategory, BudgetLine, ExchangeRate, Expenditure
 from plan.chw_support.models import CHWSupport
-from plan.hosting.models import HostingEstimate, HostingInstance
+from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Level, Risk, ScalingDecision
 
@@ -13,7 +13,6 @@ __all__ = [
     "ExchangeRate",
     "Expenditure",
     "HostingEstimate",
-    "HostingInstance",
     "Indicator",
     "Lesson",
     "Level",

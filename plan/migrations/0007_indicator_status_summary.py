@@ -13,7 +13,7 @@ def fill_statuses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plan', '0004_bounded_text_and_dates'),
+        ('plan', '0006_hosting_records_moved_to_instances'),
     ]
 
     operations = [
