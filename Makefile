@@ -33,7 +33,8 @@ run: install messages
 		$(BIN)/python manage.py seed_demo && touch var/.demo-seeded; \
 	fi
 	@echo "Starting web (http://127.0.0.1:8000), the two workers and beat. Ctrl-C stops them all."
-	PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start
+	@# Ctrl-C stops honcho and its processes; the shell then exits 0, so make prints no error line.
+	@trap 'exit 0' INT; PATH="$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start
 
 # The test OpenID Connect provider (tests/oidc_provider/, npm `oidc-provider`): installed when
 # npm is there; without it the sign-in tests through a provider are skipped, saying why.

@@ -116,7 +116,7 @@ class ProgramFilter(FilterSet):
     only = django_filters.ChoiceFilter(choices=ONLY_CHOICES)
     ordering = django_filters.ChoiceFilter(
         choices=[(key, key) for key in SORT_CHOICES],
-        help_text=_("Sort by this (\u201c-\u201d first for descending); name by default."),
+        help_text=_("Sort by this (“-” first for descending); name by default."),
     )
 
     class Meta:

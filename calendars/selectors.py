@@ -94,6 +94,7 @@ def _scan(reader: Reader, user_ids: list[int], is_staff: dict[int, bool]):
             today=reader.today,
             days_ahead=HORIZON_DAYS,
             is_staff=is_staff.get(uid, False),
+            language=reader.language,
         )
         for uid in user_ids
     ]

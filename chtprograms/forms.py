@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import (
+    SLUG_RULE,
     Consideration,
     ConsiderationItem,
     DataSharingAgreement,
@@ -12,9 +13,11 @@ from chtprograms.models import (
     Organization,
     Program,
     ProgramType,
+    slug_validator,
 )
 from chtprograms.selectors import SORTS, ProgramFilters, free_slug
 from chtprograms.services import DATA_SHARING_AGREEMENT_FIELDS, PROGRAM_EDITABLE_FIELDS
+from chtprograms.stages import Stage
 from core.currencies import currency_choices
 from core.forms import DateInput, PersonChoiceField, StyledFormMixin, VersionedFormMixin
 
@@ -40,6 +43,17 @@ class ProgramForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         self.fields["currency"].choices = [("", "---------"), *currency_choices()]
         self.fields["currency"].help_text = Program._meta.get_field("currency").help_text
         self.fields["lead_organization"].queryset = Organization.objects.order_by("name")
+        # The help text and the error say the same rule; the model's own, stricter, check is the
+        # only one (Django's generic "valid slug" message would say something else).
+        self.fields["slug"].help_text = _(
+            "Used in the program's web address. %(rule)s Filled in from the name; change it freely."
+        ) % {"rule": SLUG_RULE}
+        self.fields["slug"].validators = [slug_validator]
+        # No maxlength attribute: a browser would cut a pasted long name without a word. The
+        # server says how long it is, and program-form.js says so while typing.
+        for name in ("name", "slug"):
+            widget = self.fields[name].widget
+            widget.attrs["data-max-length"] = widget.attrs.pop("maxlength", "")
 
     def _post_clean(self):
         super()._post_clean()
@@ -71,13 +85,37 @@ class ProgramCreateForm(ProgramForm):
         ),
     )
 
+    new_organization = forms.CharField(
+        label=_("Or a new organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Its name, when it is not in the list yet: it is added with the program."),
+    )
+    new_organization_kind = forms.ChoiceField(
+        label=_("Kind of the new organization"),
+        choices=[("", "---------"), *Organization.Kind.choices],
+        required=False,
+    )
+
     def __init__(self, *args, creator, find_person, **kwargs):
         super().__init__(*args, **kwargs)
         self.creator = creator
         self.find_person = find_person
+        # Chosen from the list or typed as a new one: clean() asks for one of the two.
+        self.fields["lead_organization"].required = False
+        self.fields["new_organization"].widget.attrs["data-max-length"] = self.fields[
+            "new_organization"
+        ].widget.attrs.pop("maxlength", "")
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.data.get(self.add_prefix("new_organization"), "").strip():
+            exclusions.add("lead_organization")  # made by the service, with the program
+        return exclusions
 
     def clean(self):
         data = super().clean()
+        self._clean_new_organization(data)
         email = data.get("head_email")
         if email:
             head = self.find_person(email=email)
@@ -94,9 +132,43 @@ class ProgramCreateForm(ProgramForm):
             data["head"] = self.creator
         return data
 
+    def _clean_new_organization(self, data: dict) -> None:
+        name = (data.get("new_organization") or "").strip()
+        if "new_organization" in self.errors:
+            return
+        if not name:
+            if not data.get("lead_organization") and "lead_organization" not in self.errors:
+                self.add_error(
+                    "lead_organization",
+                    _("Choose the lead organization, or type a new one's name below."),
+                )
+            return
+        if data.get("lead_organization"):
+            self.add_error(
+                "new_organization",
+                _("Choose an organization from the list or type a new one, not both."),
+            )
+            return
+        existing = Organization.objects.filter(name__iexact=name).first()
+        if existing is not None:  # already there: use it rather than refuse a duplicate
+            data["lead_organization"] = existing
+            data["new_organization"] = ""
+        elif not data.get("new_organization_kind"):
+            self.add_error("new_organization_kind", _("Say what kind of organization it is."))
+
     def program_fields(self) -> dict:
         """The program's own fields (everything but the head)."""
         return {name: self.cleaned_data[name] for name in PROGRAM_EDITABLE_FIELDS}
+
+    def new_lead_organization(self) -> dict | None:
+        """The organization to add as the lead, when one was typed rather than chosen."""
+        if not self.cleaned_data.get("new_organization"):
+            return None
+        return {
+            "name": self.cleaned_data["new_organization"].strip(),
+            "kind": self.cleaned_data["new_organization_kind"],
+            "country": self.cleaned_data.get("country") or "",
+        }
 
 
 class PartnerForm(StyledFormMixin, forms.Form):
@@ -215,6 +287,7 @@ class ProgramListFilterForm(forms.Form):
     health = forms.ChoiceField(
         label=_("Health"), required=False, choices=[("", ""), *Health.choices]
     )
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", ""), *Stage.choices])
     archived = forms.BooleanField(label=_("Include archived"), required=False)
 
     def __init__(self, *args, countries=(), **kwargs):
@@ -229,6 +302,7 @@ class ProgramListFilterForm(forms.Form):
             program_type=data.get("type") or "",
             country=data.get("country") or "",
             health=data.get("health") or "",
+            stage=data.get("stage") or "",
             include_archived=bool(data.get("archived")),
             sort=sort if sort in SORTS else "name",
         )

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -57,10 +58,9 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-    _("Use lowercase letters, digits and single hyphens, e.g. “kenya-chv-2027”."),
-)
+#: The short name's rule, in the words of its help text and of its error.
+SLUG_RULE = _("Use lowercase letters, digits and single hyphens, e.g. “kenya-chv-2027”.")
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", SLUG_RULE)
 
 
 class Program(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -270,6 +270,12 @@ class ConsiderationItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language: the default items (extracted from
+        chtprograms/considerations.py) have a translation; items people add stay as typed."""
+        return gettext(self.label) if self.label else self.label
 
 
 class DataSharingAgreement(models.Model):

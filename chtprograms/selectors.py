@@ -9,10 +9,12 @@ from chtprograms.models import (
     Consideration,
     ConsiderationItem,
     DataSharingAgreement,
+    HealthNote,
     Organization,
     Program,
     ProgramPartner,
 )
+from core.search import contains_unaccented
 from core.selectors import get_or_404
 from personas.models import Membership
 from personas.selectors import programs_visible_to
@@ -24,6 +26,7 @@ class ProgramFilters:
     program_type: str = ""
     country: str = ""
     health: str = ""
+    stage: str = ""  # the lifecycle's state (a working stage, on hold, cancelled or closed)
     include_archived: bool = False
     sort: str = "name"
     partner: int | None = None  # an organization leading the program or partnering in it
@@ -48,12 +51,12 @@ def program_list(*, user, filters: ProgramFilters | None = None) -> QuerySet[Pro
     programs = programs_visible_to(user).select_related("lead_organization", "lifecycle")
     if not filters.include_archived:
         programs = programs.filter(archived_at__isnull=True)
-    if filters.q:
+    if filters.q:  # accents and case ignored: "Ministere" finds "Ministère"
         programs = programs.filter(
-            Q(name__icontains=filters.q)
+            contains_unaccented("name", filters.q)
             | Q(slug__icontains=filters.q)
-            | Q(summary__icontains=filters.q)
-            | Q(lead_organization__name__icontains=filters.q)
+            | contains_unaccented("summary", filters.q)
+            | contains_unaccented("lead_organization__name", filters.q)
         )
     if filters.program_type:
         programs = programs.filter(program_type=filters.program_type)
@@ -61,6 +64,8 @@ def program_list(*, user, filters: ProgramFilters | None = None) -> QuerySet[Pro
         programs = programs.filter(country=filters.country)
     if filters.health:
         programs = programs.filter(health=filters.health)
+    if filters.stage:
+        programs = programs.filter(lifecycle__stage=filters.stage)
     if filters.partner:
         programs = programs.filter(
             Q(lead_organization_id=filters.partner)
@@ -80,7 +85,7 @@ def my_programs(*, user) -> QuerySet[Program]:
     mine = Membership.objects.current().filter(user=user)
     return (
         Program.objects.filter(pk__in=mine.values("program_id"), archived_at__isnull=True)
-        .select_related("lead_organization")
+        .select_related("lead_organization", "lifecycle")
         .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
         .order_by("name", "pk")
     )
@@ -88,7 +93,12 @@ def my_programs(*, user) -> QuerySet[Program]:
 
 def program_get(*, user, slug: str) -> Program:
     """The program if the user may see it; 404 otherwise, so outsiders cannot tell it exists."""
-    programs = programs_visible_to(user).select_related("lead_organization", "lifecycle")
+    programs = (
+        programs_visible_to(user)
+        .select_related("lead_organization", "lifecycle")
+        # No health note yet: the header says "not assessed", not the field's default.
+        .annotate(health_assessed=Exists(HealthNote.objects.filter(program=OuterRef("pk"))))
+    )
     return get_or_404(programs, "No such program.", slug=slug)
 
 

@@ -64,23 +64,42 @@ def _partners_set(*, program: Program, partners: Iterable[tuple[Organization, st
             link.save(update_fields=["role"])
 
 
+def organization_create(*, name: str, kind: str, country: str = "") -> Organization:
+    organization = Organization(name=name, kind=kind, country=country)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
 @transaction.atomic
 def program_create(
     *,
     head,
     partners: Iterable[tuple[Organization, str]] = (),
+    new_lead_organization: dict | None = None,
+    at: datetime.datetime | None = None,
     **fields,
 ) -> Program:
     """Create a program with its six considerations, its checklists and its first program head.
 
-    `fields` are the program's own fields (see PROGRAM_EDITABLE_FIELDS)."""
+    `fields` are the program's own fields (see PROGRAM_EDITABLE_FIELDS); `at`, for a program
+    imported with its past (or the demo's), is when its lifecycle started.
+    `new_lead_organization` (name, kind, country) adds the lead organization in the same
+    transaction."""
+    if new_lead_organization is not None:
+        fields["lead_organization"] = organization_create(**new_lead_organization)
     program = Program(**checked_fields(fields, PROGRAM_EDITABLE_FIELDS))
     program.full_clean()
     program.save()
     _partners_set(program=program, partners=partners)
     _considerations_create(program=program)
-    membership_add(program=program, user=head, role=PersonaRole.PROGRAM_HEAD)
-    lifecycle_create(program=program)
+    membership_add(
+        program=program,
+        user=head,
+        role=PersonaRole.PROGRAM_HEAD,
+        since=timezone.localdate(at) if at else None,
+    )
+    lifecycle_create(program=program, at=at)
     return program
 
 

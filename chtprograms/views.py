@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from chtprograms import selectors, services
 from chtprograms.access import program_for
 from chtprograms.considerations import AREA_DESCRIPTIONS
 from chtprograms.forms import (
+    MAX_PARTNERS,
     ConsiderationForm,
     ConsiderationItemAddForm,
     ConsiderationItemForm,
@@ -27,12 +29,15 @@ from chtprograms.forms import (
 )
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
+from chtprograms.stages import Stage
 from core.forms import apply_service_errors
+from core.http import safe_next
 from core.pagination import BoundedPaginator
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
+from lifecycle.selectors import attention_for as lifecycle_attention
 from lifecycle.selectors import lifecycle_summary
-from personas.selectors import person_by_email, team_by_role, team_users
+from personas.selectors import person_by_email, sees_every_program, team_by_role, team_users
 from plan import selectors as plan_selectors
 
 PAGE_SIZE = 25
@@ -41,9 +46,20 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def home(request):
-    programs = selectors.my_programs(user=request.user)
-    page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "chtprograms/home.html", {"programs": page.object_list, "page": page})
+    """The person's programs (a page of them), each with its stage and what it needs from them.
+    Reviewers and staff who are on no team land on the portfolio instead of an empty page."""
+    page = BoundedPaginator(selectors.my_programs(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    programs = list(page.object_list)
+    if not programs and sees_every_program(request.user):
+        return redirect("portfolio:dashboard")
+    attention = lifecycle_attention(programs=programs, user=request.user)
+    return render(
+        request,
+        "chtprograms/home.html",
+        {"rows": [(program, attention[program.pk]) for program in programs], "page": page},
+    )
 
 
 @login_required
@@ -55,6 +71,8 @@ def program_list(request):
     filters = form.filters(sort=request.GET.get("sort", "name"))
     programs = selectors.program_list(user=request.user, filters=filters)
     page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attention = lifecycle_attention(programs=page.object_list, user=request.user)
     # Links keep the filters that validated, never the raw address.
     sort_query = urlencode(form.query())
     query = urlencode(
@@ -71,6 +89,8 @@ def program_list(request):
             "sort_query": sort_query,
             "type_choices": ProgramType.choices,
             "health_choices": Health.choices,
+            "stage_choices": Stage.choices,
+            "rows": [(program, attention[program.pk]) for program in page.object_list],
             "country_choices": countries,
             "can_create": request.user.has_perm("chtprograms.add_program"),
         },
@@ -90,11 +110,16 @@ def program_create(request):
         find_person=person_by_email,
     )
     partners = PartnerFormSet(request.POST or None, prefix="partners")
-    if request.method == "POST" and form.is_valid() and partners.is_valid():
+    if "add_partner" in request.POST:  # without JavaScript: the same form, one more partner row
+        form, partners = _with_partner_row(request, form, partners)
+    elif request.method == "POST" and form.is_valid() and partners.is_valid():
         data = form.program_fields()
         try:
             program = services.program_create(
-                head=form.cleaned_data["head"], partners=partners.partners(), **data
+                head=form.cleaned_data["head"],
+                partners=partners.partners(),
+                new_lead_organization=form.new_lead_organization(),
+                **data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -109,6 +134,29 @@ def program_create(request):
     )
 
 
+def _with_partner_row(request, form, partners):
+    """The form as typed, unbound (no errors yet: nothing was sent to be saved), with the
+    partner rows as typed and one empty row more."""
+    initial = {name: request.POST.get(form.add_prefix(name)) for name in form.fields}
+    rows = [
+        {
+            "organization": request.POST.get(f"partners-{i}-organization"),
+            "role": request.POST.get(f"partners-{i}-role", ""),
+        }
+        for i in range(min(partners.total_form_count(), MAX_PARTNERS))
+    ]
+    rows = [row for row in rows if row["organization"] or row["role"]]
+    if isinstance(form, ProgramCreateForm):
+        unbound = ProgramCreateForm(
+            initial=initial, creator=form.creator, find_person=form.find_person
+        )
+    else:
+        unbound = ProgramForm(initial=initial, instance=form.instance)
+    formset = PartnerFormSet(prefix="partners", initial=rows)
+    formset.extra = max(0, partners.total_form_count() - len(rows)) + 1
+    return unbound, formset
+
+
 def _formset_errors(formset) -> bool:
     return formset.is_bound and not formset.is_valid()
 
@@ -120,7 +168,9 @@ def program_edit(request, slug):
     partners = PartnerFormSet(
         request.POST or None, prefix="partners", initial=partner_initial(program)
     )
-    if request.method == "POST" and form.is_valid() and partners.is_valid():
+    if "add_partner" in request.POST:
+        form, partners = _with_partner_row(request, form, partners)
+    elif request.method == "POST" and form.is_valid() and partners.is_valid():
         try:
             services.program_update(
                 program=program, partners=partners.partners(), **form.cleaned_data
@@ -210,19 +260,35 @@ def _card_context(request, program, consideration, form=None, add_form=None, ite
     }
 
 
-def _render_card(
-    request, program, consideration, form=None, add_form=None, status=200, item_form=None
-):
-    """The card fragment for htmx; the whole page (which includes the same fragment) otherwise."""
-    context = _card_context(request, program, consideration, form, add_form, item_form)
+def _considerations_page(program, consideration):
+    return redirect(
+        reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
+    )
+
+
+def _render_details(request, program, consideration, form=None, status=200, saved=False):
+    """htmx gets the area's details (shown, or their form) and its status badge, nothing else
+    of the card: a checklist item being typed stays. Without htmx: the form's page, or back to
+    where the person came from (a gate's "fix this" passes `next`) saying what was saved."""
+    context = _card_context(request, program, consideration, form=form)
     if request.htmx:
         return render(
-            request, "chtprograms/partials/_consideration_card.html", context, status=status
+            request,
+            "chtprograms/partials/_consideration_details_answer.html",
+            context,
+            status=status,
         )
-    if form is None and item_form is None and status == 200:
-        return redirect(
-            reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
-        )
+    default = reverse("chtprograms:considerations", args=[program.slug]) + f"#{consideration.area}"
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+    if form is None and status == 200:
+        if saved:
+            messages.success(
+                request,
+                _("%(area)s saved.") % {"area": consideration.get_area_display()},
+            )
+        return redirect(back)
+    context["next"] = back if back != default else ""
+    context["standalone"] = True
     return render(request, "chtprograms/consideration_edit.html", context, status=status)
 
 
@@ -259,7 +325,7 @@ def consideration_edit(request, slug, area):
     program = program_for(request, slug, "chtprograms.change_program")
     consideration = selectors.consideration_get(program=program, area=area)
     if request.method == "POST" and request.POST.get("cancel"):
-        return _render_card(request, program, consideration)
+        return _render_details(request, program, consideration)
     form = ConsiderationForm(
         request.POST or None, instance=consideration, team_users=_team_users(program)
     )
@@ -269,10 +335,10 @@ def consideration_edit(request, slug, area):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            return _render_card(request, program, consideration)
+            return _render_details(request, program, consideration, saved=True)
     if request.method == "POST":
         consideration.refresh_from_db()
-    return _render_card(
+    return _render_details(
         request, program, consideration, form=form, status=400 if form.errors else 200
     )
 
@@ -280,42 +346,74 @@ def consideration_edit(request, slug, area):
 @login_required
 @require_POST
 def consideration_item_add(request, slug, area):
+    """htmx gets the add form (empty again, or with its error) and the new row alone."""
     program = program_for(request, slug, "chtprograms.change_program")
     consideration = selectors.consideration_get(program=program, area=area)
     add_form = ConsiderationItemAddForm(request.POST)
-    if add_form.is_valid():
-        services.consideration_item_add(
-            consideration=consideration, label=add_form.cleaned_data["label"]
-        )
-        consideration = selectors.consideration_get(program=program, area=area)
-        return _render_card(request, program, consideration)
-    return _render_card(request, program, consideration, add_form=add_form, status=400)
+    if not add_form.is_valid():
+        context = _card_context(request, program, consideration, add_form=add_form)
+        if request.htmx:
+            return render(
+                request, "chtprograms/partials/_checklist_add_answer.html", context, status=400
+            )
+        return render(request, "chtprograms/consideration_edit.html", context, status=400)
+    added = services.consideration_item_add(
+        consideration=consideration, label=add_form.cleaned_data["label"]
+    )
+    if not request.htmx:
+        messages.success(request, _("“%(label)s” added to the checklist.") % {"label": added.label})
+        return _considerations_page(program, consideration)
+    context = _card_context(request, program, consideration)
+    context["added"] = added
+    context["was_empty"] = not consideration.items.exclude(pk=added.pk).exists()
+    return render(request, "chtprograms/partials/_checklist_add_answer.html", context)
 
 
 @login_required
 @require_POST
 def consideration_item_update(request, slug, pk):
+    """A tick or a note. htmx gets only the row's message (an error, or "saved" for screen
+    readers): the box and the note keep what the person set and typed meanwhile."""
     program = program_for(request, slug, "chtprograms.change_program")
     item = selectors.consideration_item_get(program=program, pk=pk)
     form = ConsiderationItemForm(request.POST, instance=item)
-    if form.is_valid():
+    saved = form.is_valid()
+    if saved:
         services.consideration_item_update(item=item, **form.cleaned_data)
-    area = item.consideration.area
-    consideration = selectors.consideration_get(program=program, area=area)
-    if form.errors:  # the card keeps what was typed, with the message beside it
-        return _render_card(request, program, consideration, status=400, item_form=form)
-    return _render_card(request, program, consideration)
+    else:
+        item.refresh_from_db()  # the form wrote the refused values on the instance
+    context = {
+        "program": program,
+        "item": item,
+        "item_form": None if saved else form,
+        "saved": saved,
+        "can_change": True,
+    }
+    status = 200 if saved else 400
+    if request.htmx:
+        return render(
+            request, "chtprograms/partials/_checklist_item_error.html", context, status=status
+        )
+    if saved:
+        messages.success(request, _("“%(label)s” saved.") % {"label": item.label})
+        return _considerations_page(program, item.consideration)
+    consideration = selectors.consideration_get(program=program, area=item.consideration.area)
+    context = _card_context(request, program, consideration, item_form=form)
+    return render(request, "chtprograms/consideration_edit.html", context, status=400)
 
 
 @login_required
 @require_POST
 def consideration_item_delete(request, slug, pk):
+    """htmx gets an empty answer, which removes the row and nothing else."""
     program = program_for(request, slug, "chtprograms.change_program")
     item = selectors.consideration_item_get(program=program, pk=pk)
-    area = item.consideration.area
+    consideration = item.consideration
     services.consideration_item_delete(item=item)
-    consideration = selectors.consideration_get(program=program, area=area)
-    return _render_card(request, program, consideration)
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, _("“%(label)s” removed from the checklist.") % {"label": item.label})
+    return _considerations_page(program, consideration)
 
 
 @login_required

@@ -79,6 +79,10 @@ def truncate_label(label: str, length: int) -> str:
     return label if len(label) <= length else label[: length - 1] + "…"
 
 
+#: The smallest chart text on screen, in CSS pixels.
+MIN_TEXT_PX = 11
+
+
 def svg_open(
     chart_id: str,
     width: int,
@@ -89,11 +93,13 @@ def svg_open(
     role: str = "img",
 ) -> list[str]:
     # A chart whose bars are links is a "group", so that its links stay reachable.
+    # data-min-width: the narrowest it may be drawn with its text still 11 px (app.css scrolls
+    # it sideways on a phone rather than shrink it below that).
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}" '
         f'viewBox="0 0 {width} {height}" width="{round(width * 1.25)}" font-family="{FONT}" '
-        f'font-size="{font_size}">',
+        f'font-size="{font_size}" data-min-width="{math.ceil(width * MIN_TEXT_PX / font_size)}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
@@ -354,7 +360,7 @@ def progress_chart(
         anchor = "start" if day == first_day else "end" if day == last_day else "middle"
         parts.append(
             f'<text x="{num(px(day))}" y="{height - bottom + 16}" text-anchor="{anchor}" '
-            f'fill="{MUTED}">{escape(date_format(day, "M Y"))}</text>'
+            f'fill="{MUTED}">{escape(date_format(day, "YEAR_MONTH_FORMAT"))}</text>'
         )
     # The plan, flat after the target date.
     plan = [(start[0], start[1]), (target[0], target[1])]

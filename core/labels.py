@@ -12,7 +12,7 @@ def due_label(due: datetime.date | None, today: datetime.date, *, finished: bool
     just the date once the work is finished."""
     if due is None:
         return _("no due date")
-    shown = date_format(due, "j M Y")
+    shown = date_format(due)
     if finished:
         return shown
     days = (due - today).days

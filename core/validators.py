@@ -33,7 +33,7 @@ def validate_date_in_range(value) -> None:
         raise ValidationError(
             _("Enter a date between %(min)s and %(max)s."),
             code="date_out_of_range",
-            params={"min": date_format(DATE_MIN, "j M Y"), "max": date_format(DATE_MAX, "j M Y")},
+            params={"min": date_format(DATE_MIN), "max": date_format(DATE_MAX)},
         )
 
 

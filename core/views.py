@@ -5,11 +5,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from core.forms import apply_service_errors
+from core.http import safe_next
 
 
 def record_form_page(request, *, program, form, template, save, success, next_url, context=None):
-    """Save a valid form through `save(cleaned_data)` and redirect; otherwise render the form,
-    with the service's errors beside the fields (400 when there are errors)."""
+    """Save a valid form through `save(cleaned_data)` and redirect, saying so; otherwise render
+    the form, with the service's errors beside the fields (400 when there are errors). A `next`
+    path on this site (a gate's "fix this" link passes one) is where Save and Cancel lead."""
+    asked = request.POST.get("next") or request.GET.get("next")
+    back = safe_next(request, asked, next_url)
+    next_url = back
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -21,7 +26,13 @@ def record_form_page(request, *, program, form, template, save, success, next_ur
     return render(
         request,
         template,
-        {"program": program, "form": form, "cancel_url": next_url, **(context or {})},
+        {
+            "program": program,
+            "form": form,
+            "cancel_url": next_url,
+            "next": back if asked and back == asked else "",
+            **(context or {}),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from django.utils.translation import gettext_noop
 
 USER_AGENT = "CHT-Programs instance monitor"
 
@@ -158,8 +159,13 @@ def fetch_json(
         ):
             return _read(response, started, deadline, max_bytes, address)
     except httpx.TimeoutException as error:
-        what = "connecting" if isinstance(error, httpx.ConnectTimeout) else "waiting for an answer"
-        return Fetched(UNREACHABLE, error=f"Timed out {what}.", address=address)
+        # Stored in English (gettext_noop); the page shows it in the reader's language.
+        message = (
+            gettext_noop("Timed out connecting.")
+            if isinstance(error, httpx.ConnectTimeout)
+            else gettext_noop("Timed out waiting for an answer.")
+        )
+        return Fetched(UNREACHABLE, error=message, address=address)
     except httpx.ConnectError as error:
         return Fetched(UNREACHABLE, error=_short(f"Could not connect: {error}"), address=address)
     except httpx.HTTPError as error:
@@ -220,13 +226,13 @@ def _read(
             return result
         if time.monotonic() > deadline:
             result.outcome = UNREACHABLE
-            result.error = "The answer took too long to arrive; reading stopped."
+            result.error = gettext_noop("The answer took too long to arrive; reading stopped.")
             return result
     try:
         result.data = json.loads(bytes(body))
     except ValueError:
         result.outcome = NOT_CHT
-        result.error = "The answer is not JSON."
+        result.error = gettext_noop("The answer is not JSON.")
     return result
 
 

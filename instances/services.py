@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chtprograms.models import Program
 from core.concurrency import ensure_unchanged
@@ -212,7 +213,9 @@ def _status_of(fetched: Fetched) -> tuple[str, str]:
     if fetched.outcome != OK:
         return fetched.outcome, fetched.error
     if not monitoring.looks_like_monitoring(fetched.data):
-        return Status.NOT_CHT, "The answer is JSON, but not the CHT's monitoring answer."
+        return Status.NOT_CHT, gettext_noop(
+            "The answer is JSON, but not the CHT's monitoring answer."
+        )
     return Status.UP, ""
 
 

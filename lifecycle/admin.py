@@ -31,7 +31,9 @@ class ActivityTemplateForm(forms.ModelForm):
         fields = [
             "stage",
             "title",
+            "title_fr",
             "description",
+            "description_fr",
             "program_types",
             "required",
             "role",
@@ -43,10 +45,10 @@ class ActivityTemplateForm(forms.ModelForm):
 @admin.register(ActivityTemplate)
 class ActivityTemplateAdmin(admin.ModelAdmin):
     form = ActivityTemplateForm
-    list_display = ["title", "stage", "required", "role", "types", "position", "active"]
+    list_display = ["title", "title_fr", "stage", "required", "role", "types", "position", "active"]
     list_filter = ["stage", "required", "role", "active"]
     list_editable = ["position", "active"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "title_fr", "description", "description_fr"]
 
     @admin.display(description=_("program types"))
     def types(self, obj):

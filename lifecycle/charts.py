@@ -143,7 +143,7 @@ def stage_timeline_chart(
         )
         parts.append(
             f'<text x="{num(x)}" y="{axis_y + 15}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(date_format(tick, 'M Y'))}</text>"
+            f"{escape(date_format(tick, 'YEAR_MONTH_FORMAT'))}</text>"
         )
         tick = _month_start(tick, step)
     for index, row in enumerate(rows):

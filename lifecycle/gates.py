@@ -52,6 +52,8 @@ class Criterion:
     fix_url: Callable[[Program], str]
     applies: Callable[[Program], bool] | None = None
     waivable: bool = True
+    #: The permission (on the program) the fix page needs; None: anyone who sees the program.
+    fix_permission: str | None = None
 
     def applies_to(self, program: Program) -> bool:
         return self.applies is None or bool(self.applies(program))
@@ -89,6 +91,7 @@ def register_criterion(
     fix_url: Callable[[Program], str],
     applies: Callable[[Program], bool] | None = None,
     waivable: bool = True,
+    fix_permission: str | None = None,
 ) -> Criterion:
     """Add an exit criterion to the gate of `stage`. Ids are unique across all gates."""
     if stage not in _REGISTRY:
@@ -103,6 +106,7 @@ def register_criterion(
         fix_url=fix_url,
         applies=applies,
         waivable=waivable,
+        fix_permission=fix_permission,
     )
     _REGISTRY[stage].append(criterion)
     return criterion
@@ -304,6 +308,8 @@ def _is_research(program: Program) -> bool:
     return program.program_type == ProgramType.RESEARCH
 
 
+#: Editing a consideration or the ethics approval: the program's head and administrators.
+CHANGE_PROGRAM = "chtprograms.change_program"
 AT_LEAST_IN_PROGRESS = {Consideration.Status.IN_PROGRESS, Consideration.Status.ADDRESSED}
 
 for _stage in WORK_STAGES:
@@ -321,6 +327,7 @@ register_criterion(
     label=gettext_lazy("Scope consideration addressed"),
     check=_consideration_in(Area.SCOPE, {Consideration.Status.ADDRESSED}),
     fix_url=_consideration_url(Area.SCOPE),
+    fix_permission=CHANGE_PROGRAM,
 )
 register_criterion(
     stage=Stage.PLANNING,
@@ -328,6 +335,7 @@ register_criterion(
     label=gettext_lazy("Technical requirements at least in progress"),
     check=_consideration_in(Area.TECHNICAL, AT_LEAST_IN_PROGRESS),
     fix_url=_consideration_url(Area.TECHNICAL),
+    fix_permission=CHANGE_PROGRAM,
 )
 register_criterion(
     stage=Stage.PLANNING,
@@ -335,6 +343,7 @@ register_criterion(
     label=gettext_lazy("Human resource requirements at least in progress"),
     check=_consideration_in(Area.HUMAN_RESOURCES, AT_LEAST_IN_PROGRESS),
     fix_url=_consideration_url(Area.HUMAN_RESOURCES),
+    fix_permission=CHANGE_PROGRAM,
 )
 # A research program cannot enter implementation without these: they sit on the hosting gate
 # (the way into implementation) and cannot be waived.
@@ -344,6 +353,7 @@ register_criterion(
     label=gettext_lazy("Research programs: Ethics and regulations addressed"),
     check=_consideration_in(Area.ETHICS, {Consideration.Status.ADDRESSED}),
     fix_url=_consideration_url(Area.ETHICS),
+    fix_permission=CHANGE_PROGRAM,
     applies=_is_research,
     waivable=False,
 )
@@ -353,6 +363,7 @@ register_criterion(
     label=gettext_lazy("Research programs: ethics approval recorded (date and reference)"),
     check=_ethics_approval_recorded,
     fix_url=_ethics_url,
+    fix_permission=CHANGE_PROGRAM,
     applies=_is_research,
     waivable=False,
 )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -270,12 +271,26 @@ class GateReview(AppendOnlyModel):
         return f"{self.get_stage_display()}: {self.get_decision_display()}"
 
 
+def _in_language(english: str, french: str) -> str:
+    """`french` when the active language is French and it is filled in, else `english`."""
+    if french and (get_language() or "").startswith("fr"):
+        return french
+    return english
+
+
 class ActivityTemplate(models.Model):
     """A default activity, copied into each new program of the listed types (admin-editable)."""
 
     stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
     title = models.CharField(_("title"), max_length=300)
+    title_fr = models.CharField(
+        _("title in French"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to people who read the app in French; empty: the English title."),
+    )
     description = models.TextField(_("description"), blank=True, **text_limit(TEXT))
+    description_fr = models.TextField(_("description in French"), blank=True, **text_limit(TEXT))
     program_types = models.JSONField(
         _("program types"),
         default=list,
@@ -326,7 +341,9 @@ class StageActivity(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
     title = models.CharField(_("title"), max_length=300)
+    title_fr = models.CharField(_("title in French"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, **text_limit(TEXT))
+    description_fr = models.TextField(_("description in French"), blank=True, **text_limit(TEXT))
     required = models.BooleanField(_("required"), default=True)
     role = models.CharField(
         _("suggested role"), max_length=32, choices=PersonaRole.choices, blank=True
@@ -379,7 +396,16 @@ class StageActivity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language: the French one when there is one."""
+        return _in_language(self.title, self.title_fr)
+
+    @property
+    def shown_description(self) -> str:
+        return _in_language(self.description, self.description_fr)
 
     def clean(self) -> None:
         super().clean()

@@ -4,11 +4,13 @@ portfolio's) are in `lifecycle.portfolio_selectors`."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from chtprograms.models import Program, ProgramType
@@ -32,7 +34,8 @@ from lifecycle.stages import (
     next_stage,
     stage_index,
 )
-from personas.selectors import team_list
+from personas.models import PersonaRole
+from personas.selectors import current_memberships, team_list
 
 #: Transitions that take a program out of the working stage it is in.
 LEAVES_STAGE = frozenset(
@@ -43,20 +46,6 @@ LEAVES_STAGE = frozenset(
         TransitionName.CANCEL,
     }
 )
-
-
-def overdue_activities(*, today: datetime.date | None = None) -> QuerySet[StageActivity]:
-    """The overdue activities, by the one rule the portfolio's tile and the reminders share:
-    activities of the stage their program is in now (a working stage), not finished and due
-    before `today` (the local date by default). Activities of stages the program has left, or
-    of a program on hold, closed or cancelled, are not overdue. Callers narrow it to the
-    programs they look at (`program__in=...`, archived ones excluded there)."""
-    today = today or timezone.localdate()
-    return StageActivity.objects.filter(
-        program__lifecycle__stage__in=WORK_STAGES,
-        stage=F("program__lifecycle__stage"),
-        due_on__lt=today,
-    ).exclude(status__in=FINISHED_STATUSES)
 
 
 def lifecycle_get(*, program: Program) -> Lifecycle:
@@ -79,6 +68,61 @@ def activity_list(*, program: Program) -> QuerySet[StageActivity]:
     """Every activity of the program, all stages (the API's list: it filters and sorts it)."""
     return program.stage_activities.select_related("assignee", "completed_by").order_by(
         "position", "id"
+    )
+
+
+# --- which activities are current: ONE rule for reminders, the bell and the portfolio -------
+# An activity counts only in the stage the program is in: it is overdue when it belongs to the
+# program's current stage, is not finished (done, or not applicable) and its due date is past.
+# Activities of stages the program has left, or of stages still ahead, are never overdue; the
+# next stage's are worth a reminder only when they fall due within the reader's horizon.
+
+
+def current_stage_activities(
+    queryset: QuerySet[StageActivity] | None = None,
+) -> QuerySet[StageActivity]:
+    """The unfinished activities of each program's current stage (a working stage: a program on
+    hold, closed or cancelled has none)."""
+    queryset = StageActivity.objects.all() if queryset is None else queryset
+    return queryset.filter(stage=F("program__lifecycle__stage")).exclude(
+        status__in=FINISHED_STATUSES
+    )
+
+
+def overdue_activities(
+    queryset: QuerySet[StageActivity] | None = None, *, today: datetime.date
+) -> QuerySet[StageActivity]:
+    """Overdue: in the program's current stage, not finished, due before `today`."""
+    return current_stage_activities(queryset).filter(due_on__lt=today)
+
+
+def _next_stage_of_current() -> Q:
+    """Activities of the stage after each program's current one (SQL: one OR per stage)."""
+    condition = Q()
+    for stage in WORK_STAGES:
+        following = next_stage(stage)
+        if following is not None:
+            condition |= Q(program__lifecycle__stage=stage, stage=following)
+    return condition
+
+
+def relevant_activities(
+    queryset: QuerySet[StageActivity] | None = None,
+    *,
+    today: datetime.date,
+    horizon: datetime.date,
+) -> QuerySet[StageActivity]:
+    """The activities worth reminding of on `today`, looking ahead to `horizon`: unfinished,
+    dated, and either in the program's current stage and due by `horizon` (overdue included), or
+    in the next stage and due between `today` and `horizon`. Never a stage the program has left,
+    never one further ahead (a program in planning hears nothing of its closeout)."""
+    queryset = StageActivity.objects.all() if queryset is None else queryset
+    current = Q(stage=F("program__lifecycle__stage"), due_on__lte=horizon)
+    upcoming = _next_stage_of_current() & Q(due_on__gte=today, due_on__lte=horizon)
+    return (
+        queryset.exclude(status__in=FINISHED_STATUSES)
+        .filter(due_on__isnull=False)
+        .filter(current | upcoming)
     )
 
 
@@ -409,12 +453,13 @@ def lifecycle_page(
     context.fact("ethics_approval", lambda: ethics)
     history = list(history_list(lifecycle=lifecycle))
     can_plan = user.has_perm("chtprograms.change_program", program)
+    gate = gate_get(lifecycle=lifecycle, context=context)
     return LifecyclePage(
         lifecycle=lifecycle,
         rail=rail,
         shown_stage=shown,
         activities=activities,
-        gate=gate_get(lifecycle=lifecycle, context=context),
+        gate=gate and fix_links(gate, program=program, user=user, can_change=can_plan),
         decisions=decisions_for(lifecycle=lifecycle, user=user),
         send_back_choices=[
             (value, str(Stage(value).label)) for value in earlier_stages(lifecycle.stage)
@@ -430,6 +475,29 @@ def lifecycle_page(
         can_plan=can_plan,
         team=team_users(program=program) if can_plan else [],
     )
+
+
+def fix_links(gate: Gate, *, program: Program, user, can_change: bool) -> Gate:
+    """The gate as `user` sees it: a criterion's "fix this" link only when they may follow it
+    (a reviewer sees what is unmet, not a link into a form they cannot use), and a link to
+    another page carries `next`, so that saving there leads back to the gate."""
+    back = reverse("lifecycle:detail", args=[program.slug])
+    results = []
+    for result in gate.results:
+        permission = result.criterion.fix_permission
+        if permission is None:
+            allowed = True
+        elif permission == "chtprograms.change_program":
+            allowed = can_change
+        else:
+            allowed = user.has_perm(permission, program)
+        url = result.url if allowed else ""
+        parts = urlsplit(url)
+        if url and parts.path != back:
+            query = "&".join(filter(None, [parts.query, urlencode({"next": f"{back}#gate"})]))
+            url = urlunsplit(parts._replace(query=query))
+        results.append(replace(result, url=url))
+    return replace(gate, results=results)
 
 
 @dataclass(frozen=True)
@@ -460,3 +528,77 @@ def history_page(*, program: Program) -> dict:
         "timeline": timeline(history=history, reviews=list(no_go_reviews(lifecycle=lifecycle))),
         "created_at": lifecycle.created_at,
     }
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What a program needs from the person looking at a list of programs."""
+
+    stage: str = ""
+    stage_label: str = ""
+    overdue: int = 0  # the current stage's unfinished activities past their due date
+    mine_overdue: int = 0  # of those, the ones assigned to the viewer
+    #: The viewer decides the gate (its head, or site staff) and it waits for a decision: every
+    #: required activity of the stage is finished, or the stage's planned end has passed.
+    gate_waiting: bool = False
+
+    @property
+    def needs_viewer(self) -> bool:
+        return bool(self.mine_overdue or self.gate_waiting)
+
+
+def attention_for(*, programs, user, today: datetime.date | None = None) -> dict[int, Attention]:
+    """program id → its stage and what it needs from `user`, for a page of programs, in three
+    queries whatever their number: activities counted per program and stage, the stage plans
+    whose end has passed, the programs `user` heads. Each program's lifecycle must be loaded
+    (`select_related("lifecycle")`)."""
+    programs = list(programs)
+    if not programs:
+        return {}
+    today = today or timezone.localdate()
+    ids = [program.pk for program in programs]
+    open_ = ~Q(status__in=FINISHED_STATUSES)
+    late = open_ & Q(due_on__lt=today)
+    counts = {
+        (row["program_id"], row["stage"]): row
+        for row in StageActivity.objects.filter(program_id__in=ids)
+        .values("program_id", "stage")
+        .annotate(
+            n_overdue=Count("pk", filter=late),
+            n_mine=Count("pk", filter=late & Q(assignee=user)),
+            n_required=Count("pk", filter=Q(required=True)),
+            n_required_open=Count("pk", filter=Q(required=True) & open_),
+        )
+        .order_by()
+    }
+    ended = set(
+        StagePlan.objects.filter(lifecycle__program_id__in=ids, planned_end__lt=today)
+        .values_list("lifecycle__program_id", "stage")
+        .order_by()
+    )
+    if user.is_staff or user.is_superuser:
+        decides = set(ids)
+    else:
+        decides = set(
+            current_memberships(user_ids=[user.pk])
+            .filter(program_id__in=ids, role=PersonaRole.PROGRAM_HEAD)
+            .values_list("program_id", flat=True)
+            .order_by()
+        )
+    attention = {}
+    for program in programs:
+        lifecycle = getattr(program, "lifecycle", None)
+        stage = lifecycle.stage if lifecycle else ""
+        row = counts.get((program.pk, stage), {})
+        waiting = stage in WORK_STAGES and (
+            (program.pk, stage) in ended
+            or (row.get("n_required", 0) > 0 and row.get("n_required_open", 0) == 0)
+        )
+        attention[program.pk] = Attention(
+            stage=stage,
+            stage_label=str(Stage(stage).label) if stage else "",
+            overdue=row.get("n_overdue", 0) if stage in WORK_STAGES else 0,
+            mine_overdue=row.get("n_mine", 0) if stage in WORK_STAGES else 0,
+            gate_waiting=waiting and program.pk in decides,
+        )
+    return attention

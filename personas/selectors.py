@@ -1,5 +1,6 @@
 """Reads about people and roles. Selectors that take a user enforce what that user may see."""
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chtprograms.models import Program
@@ -132,3 +133,14 @@ def closeout_report_recipients(*, program: Program, requested_by=None) -> list:
             addresses.add(address)
             recipients.append(user)
     return recipients
+
+
+def languages_of(*, user_ids) -> dict[int, str]:
+    """Each person's language (the site's default for someone without a profile yet)."""
+    ids = [user_id for user_id in user_ids if user_id is not None]
+    found = (
+        dict(Profile.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+        if ids
+        else {}
+    )
+    return {user_id: found.get(user_id) or settings.LANGUAGE_CODE for user_id in ids}

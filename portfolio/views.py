@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
@@ -157,10 +157,10 @@ def dashboard(request):
 
 
 GAP_LABELS = {
-    "skilled": _lazy("Skilled: no refresher training in the last 12 months"),
-    "supervised": _lazy("Supervised: no supervisor, or too many CHWs per supervisor"),
-    "salaried": _lazy("Salaried: CHWs unpaid"),
-    "supplied": _lazy("Supplied: stock-outs reported"),
+    "skilled": gettext_lazy("Skilled: no refresher training in the last 12 months"),
+    "supervised": gettext_lazy("Supervised: no supervisor, or too many CHWs per supervisor"),
+    "salaried": gettext_lazy("Salaried: CHWs unpaid"),
+    "supplied": gettext_lazy("Supplied: stock-outs reported"),
 }
 
 

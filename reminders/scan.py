@@ -1,13 +1,16 @@
 """The reminder scan: for a batch of people, what needs their attention today.
 
 Reads only (like a selector), in a constant number of queries per batch whatever the number of
-people, programs and activities in it: no query per person, program or activity. The writes
+people, programs and activities in it: no query per person, program or activity. Rows are read
+as tuples (`values_list`), not model instances, and a gate is evaluated only for the programs
+whose required activities SQL finds all finished. The writes
 (claiming a digest, storing its items, sending it) are in `reminders.services`.
 
 What a person is reminded of, per program they are on (running programs only: a working stage,
 not archived; never on hold, cancelled or closed; never a program they muted):
-- activities assigned to them that are not finished and are due within their window or overdue
-  (stages the program has already left are not reminded);
+- activities assigned to them that are not finished, by `lifecycle.selectors.relevant_activities`:
+  the program's current stage, due within their window or overdue, and the next stage's when
+  due within their window (never a stage the program has left, nor one further ahead);
 - heads and administrators: the current stage when its planned end has passed;
 - whoever may decide the gate (the head, or site staff on the team): the gate waiting for a
   decision, when it is fully met or the stage's planned end has passed;
@@ -21,19 +24,21 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from chtprograms.selectors import consideration_statuses, data_sharing_agreements_expiring
 from instances.selectors import instances_expiring
 from lifecycle import gates
-from lifecycle.models import EthicsApproval, StageActivity, StagePlan
-from lifecycle.stages import FINISHED_STATUSES, WORK_STAGES, stage_index
+from lifecycle.models import EthicsApproval, Lifecycle, StageActivity, StagePlan
+from lifecycle.selectors import relevant_activities
+from lifecycle.stages import WORK_STAGES, ActivityStatus
 from personas.models import MANAGING_ROLES, PersonaRole
 from personas.selectors import current_memberships
-from reminders.models import Document, NotificationKind
+from reminders.models import Document, Notification, NotificationKind
 
 #: Who hears about which document, by persona role.
 DOCUMENT_ROLES = {
@@ -42,6 +47,10 @@ DOCUMENT_ROLES = {
     Document.DOMAIN: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
     Document.TLS_CERTIFICATE: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
 }
+#: Items that stay true day after day until someone acts: told once, then again after
+#: REPEAT_AFTER_DAYS (or at once when the stage or its planned end changes).
+REPEATING_KINDS = (NotificationKind.STAGE_OVERDUE, NotificationKind.GATE_WAITING)
+REPEAT_AFTER_DAYS = 7
 KIND_ORDER = {
     NotificationKind.GATE_WAITING: 0,
     NotificationKind.STAGE_OVERDUE: 1,
@@ -58,6 +67,7 @@ class Recipient:
     days_ahead: int = 7
     is_staff: bool = False
     muted: frozenset[int] = frozenset()
+    language: str = ""  # activity titles in French for "fr" (when the template has one)
 
     @property
     def horizon(self) -> datetime.date:
@@ -75,26 +85,39 @@ class Item:
     due_on: datetime.date | None
     url: str  # a path; the e-mail makes it absolute
 
-    @property
-    def sort_key(self):
+    def urgency(self, today: datetime.date):
+        """Sort key, most urgent first: the earliest date first (the longest overdue leads; a
+        gate waiting counts from today at the latest), then by kind, program and subject."""
+        when = self.due_on or today
+        if self.kind == NotificationKind.GATE_WAITING:
+            when = min(when, today)
         return (
+            when,
+            KIND_ORDER[self.kind],
             self.program_name.lower(),
             self.program_id,
-            KIND_ORDER[self.kind],
-            self.due_on or datetime.date.max,
             self.subject,
         )
+
+    @property
+    def repeat_key(self) -> tuple:
+        """What makes a stage or gate item the same as one sent before: a new stage or a new
+        planned end is news."""
+        return (self.program_id, self.kind, self.subject, self.due_on)
 
 
 @dataclass
 class _Program:
-    program: object
-    lifecycle: object
-    roles: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """One running program, as the scan needs it (plain values, no model instance)."""
 
-    @property
-    def stage(self) -> str:
-        return self.lifecycle.stage
+    pk: int
+    name: str
+    slug: str
+    program_type: str
+    lifecycle_id: int
+    stage: str
+    held_from: str
+    roles: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def running_memberships(*, user_ids=None):
@@ -115,81 +138,147 @@ def digest_candidates():
     )
 
 
-def _lifecycle_url(program, anchor: str, stage: str | None = None) -> str:
-    url = reverse("lifecycle:detail", args=[program.slug])
-    return url + (f"?stage={stage}" if stage else "") + anchor
+class _Paths:
+    """The app's paths for a program, reversed once per scan (not once per item)."""
+
+    SLUG = "slug-placeholder"
+
+    def __init__(self):
+        self.lifecycle = reverse("lifecycle:detail", args=[self.SLUG])
+        self.considerations = reverse("chtprograms:considerations", args=[self.SLUG])
+        self.instances = reverse("instances:list", args=[self.SLUG])
+
+    def lifecycle_url(self, slug: str, anchor: str, stage: str | None = None) -> str:
+        url = self.lifecycle.replace(self.SLUG, slug)
+        return url + (f"?stage={stage}" if stage else "") + anchor
+
+    def document_url(self, slug: str, document: str) -> str:
+        if document == Document.ETHICS_APPROVAL:
+            return self.lifecycle_url(slug, "#ethics")
+        if document == Document.DATA_SHARING_AGREEMENT:
+            return self.considerations.replace(self.SLUG, slug) + "#data-sharing-agreement"
+        return self.instances.replace(self.SLUG, slug)
 
 
-def _document_url(program, document: str) -> str:
-    if document == Document.ETHICS_APPROVAL:
-        return _lifecycle_url(program, "#ethics")
-    if document == Document.DATA_SHARING_AGREEMENT:
-        return (
-            reverse("chtprograms:considerations", args=[program.slug]) + "#data-sharing-agreement"
-        )
-    return reverse("instances:list", args=[program.slug])
+@dataclass(frozen=True)
+class _Activity:
+    """An activity as a gate's check reads it (a row, not a model instance)."""
+
+    pk: int
+    stage: str
+    title: str
+    required: bool
+    status: str
+    evidence_note: str
+
+
+def _unfinished_required_in_current_stage():
+    """A required activity of the program's current stage that cannot count as finished (not
+    done, and not "not applicable" with a reason). SQL only rules programs out: the gate's own
+    checks decide for the rest."""
+    return StageActivity.objects.filter(
+        program_id=OuterRef("program_id"),
+        stage=OuterRef("stage"),
+        required=True,
+    ).exclude(
+        Q(status=ActivityStatus.DONE)
+        | (Q(status=ActivityStatus.NOT_APPLICABLE) & ~Q(evidence_note=""))
+    )
 
 
 def _gates_met(programs: dict[int, _Program], approvals: dict) -> set[int]:
     """The programs (among `programs`) whose current stage's gate is fully met.
 
-    Facts are loaded for all of them at once (the stage's activities, the considerations; the
-    ethics approvals come from the caller) and handed to each gate's `GateContext`; only
-    programs whose required activities are all finished are evaluated further."""
+    SQL first keeps the programs with no unfinished required activity in their current stage
+    (one query, whatever their number); only those are evaluated by the registered criteria,
+    with their facts loaded for all of them at once (`gates.preload_facts`)."""
     if not programs:
         return set()
-    activities: dict[int, list] = defaultdict(list)
-    stage_of = {pk: entry.stage for pk, entry in programs.items()}
-    rows = StageActivity.objects.filter(
-        program_id__in=list(programs), stage__in=set(stage_of.values())
-    ).only("program_id", "stage", "required", "status", "evidence_note")
-    for activity in rows:
-        if activity.stage == stage_of[activity.program_id]:
-            activities[activity.program_id].append(activity)
-    candidates = {
-        pk
-        for pk in programs
-        if all(a.status in FINISHED_STATUSES for a in activities[pk] if a.required)
-    }
+    candidates = set(
+        Lifecycle.objects.filter(program_id__in=list(programs))
+        .exclude(Exists(_unfinished_required_in_current_stage()))
+        .values_list("program_id", flat=True)
+    )
     if not candidates:
         return set()
+    activities: dict[int, list] = defaultdict(list)
+    rows = StageActivity.objects.filter(
+        program_id__in=list(candidates), stage__in={programs[pk].stage for pk in candidates}
+    ).values_list("program_id", "pk", "stage", "title", "required", "status", "evidence_note")
+    rows = rows.order_by("position", "pk")
+    for program_id, *values in rows:
+        if values[1] == programs[program_id].stage:
+            activities[program_id].append(_Activity(*values))
     statuses = consideration_statuses(program_ids=candidates)
     contexts = {}
     for pk in candidates:
         entry = programs[pk]
-        context = gates.GateContext(entry.lifecycle, activities={entry.stage: activities[pk]})
+        context = gates.GateContext(_gate_subject(entry), activities={entry.stage: activities[pk]})
         context.fact("considerations", lambda pk=pk: statuses.get(pk, {}))
         context.fact("ethics_approval", lambda pk=pk: approvals.get(pk))
         contexts[pk] = context
     # The facts of later criteria (e.g. the closeout gate's), one query each for all programs.
     gates.preload_facts(contexts.values())
-    met = set()
-    for pk, context in contexts.items():
-        entry = programs[pk]
-        results = gates.evaluate(entry.lifecycle, entry.stage, context=context)
-        if results and not gates.unmet(results):
-            met.add(pk)
-    return met
+    return {pk for pk, context in contexts.items() if _passes(context, programs[pk].stage)}
+
+
+def _passes(context: gates.GateContext, stage: str) -> bool:
+    """Every criterion of the gate is met (`gates.evaluate` without the links to fix them)."""
+    criteria = gates.criteria_for(stage, context.program)
+    for criterion in criteria:
+        outcome = criterion.check(context)
+        if not (outcome[0] if isinstance(outcome, tuple) else outcome):
+            return False
+    return bool(criteria)
+
+
+def _gate_subject(entry: _Program) -> SimpleNamespace:
+    """What a gate's criteria read of a lifecycle and its program, from the scanned values."""
+    program = SimpleNamespace(
+        pk=entry.pk, id=entry.pk, name=entry.name, slug=entry.slug, program_type=entry.program_type
+    )
+    return SimpleNamespace(
+        pk=entry.lifecycle_id,
+        id=entry.lifecycle_id,
+        program=program,
+        stage=entry.stage,
+        held_from=entry.held_from,
+    )
 
 
 def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
-    """user id → the items of their digest (sorted: by program, then by urgency)."""
+    """user id → the items of their digest, most urgent first (`Item.urgency`)."""
     if not recipients:
         return {}
     by_id = {recipient.user_id: recipient for recipient in recipients}
     horizon = max(recipient.horizon for recipient in recipients)
+    earliest = min(recipient.today for recipient in recipients)
+    paths = _Paths()
 
     # 1. Who is on which running program, in which roles (with the program and its lifecycle).
     programs: dict[int, _Program] = {}
-    memberships = running_memberships(user_ids=by_id).select_related("program__lifecycle")
-    for membership in memberships:
-        program = membership.program
-        if program.pk in by_id[membership.user_id].muted:
+    memberships = (
+        running_memberships(user_ids=by_id)
+        .order_by()
+        .values_list(
+            "user_id",
+            "role",
+            "program_id",
+            "program__name",
+            "program__slug",
+            "program__program_type",
+            "program__lifecycle__id",
+            "program__lifecycle__stage",
+            "program__lifecycle__held_from",
+        )
+    )
+    for user_id, role, program_id, *program_values in memberships:
+        if program_id in by_id[user_id].muted:
             continue
-        entry = programs.get(program.pk)
+        entry = programs.get(program_id)
         if entry is None:
-            entry = programs[program.pk] = _Program(program=program, lifecycle=program.lifecycle)
-        entry.roles[membership.user_id].add(membership.role)
+            entry = programs[program_id] = _Program(program_id, *program_values)
+        entry.roles[user_id].add(role)
     items: dict[int, list[Item]] = defaultdict(list)
     if not programs:
         return {}
@@ -198,38 +287,45 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         items[user_id].append(
             Item(
                 kind=kind,
-                program_id=entry.program.pk,
-                program_name=entry.program.name,
+                program_id=entry.pk,
+                program_name=entry.name,
                 subject=subject,
                 due_on=due_on,
                 url=url,
             )
         )
 
-    # 2. Their activities, due within the widest window of the batch or overdue.
-    activities = StageActivity.objects.filter(
-        assignee_id__in=list(by_id),
-        program_id__in=list(programs),
-        due_on__isnull=False,
-        due_on__lte=horizon,
-    ).exclude(status__in=FINISHED_STATUSES)
-    for activity in activities.only("pk", "program_id", "assignee_id", "stage", "title", "due_on"):
-        entry = programs[activity.program_id]
-        recipient = by_id[activity.assignee_id]
-        if activity.assignee_id not in entry.roles:
-            continue  # muted, or no longer on the team
-        if stage_index(activity.stage) < stage_index(entry.stage):
-            continue  # a stage the program has left
-        if activity.due_on > recipient.horizon:
+    # 2. Their activities: the current stage's due within the widest window of the batch or
+    # overdue, the next stage's due within it (one rule, `relevant_activities`).
+    activities = (
+        relevant_activities(
+            StageActivity.objects.filter(
+                assignee_id__in=list(by_id),
+                program__archived_at__isnull=True,
+            ),
+            today=earliest,
+            horizon=horizon,
+        )
+        .order_by()
+        .values_list("pk", "program_id", "assignee_id", "stage", "title", "title_fr", "due_on")
+    )
+    for pk, program_id, assignee_id, stage, title, title_fr, due_on in activities:
+        entry = programs.get(program_id)
+        if entry is None or assignee_id not in entry.roles:
+            continue  # muted, or not on the team
+        recipient = by_id[assignee_id]
+        if due_on > recipient.horizon:
             continue
-        overdue = activity.due_on < recipient.today
+        if stage != entry.stage and due_on < recipient.today:
+            continue  # the next stage's: only what falls due within the window
+        overdue = due_on < recipient.today  # only ever the current stage's
         add(
-            activity.assignee_id,
+            assignee_id,
             entry,
             NotificationKind.ACTIVITY_OVERDUE if overdue else NotificationKind.ACTIVITY_DUE,
-            activity.title,
-            activity.due_on,
-            _lifecycle_url(entry.program, f"#activity-{activity.pk}", activity.stage),
+            title_fr if title_fr and recipient.language.startswith("fr") else title,
+            due_on,
+            paths.lifecycle_url(entry.slug, f"#activity-{pk}", stage),
         )
 
     # 3. Stages past their planned end (heads and administrators), gates waiting (deciders).
@@ -244,20 +340,29 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         ]
 
     watched = {pk: entry for pk, entry in programs.items() if managers(entry) or deciders(entry)}
-    planned_end = {
-        (lifecycle_id, stage): end
-        for lifecycle_id, stage, end in StagePlan.objects.filter(
-            lifecycle__program_id__in=list(watched)
-        ).values_list("lifecycle_id", "stage", "planned_end")
-    }
+    planned_end = _planned_ends(watched)
     gated = {pk: entry for pk, entry in watched.items() if deciders(entry)}
     approvals = {
-        approval.program_id: approval
-        for approval in EthicsApproval.objects.filter(program_id__in=list(programs))
+        program_id: SimpleNamespace(
+            program_id=program_id, expires_on=expires_on, approved_on=approved_on, reference=ref
+        )
+        for program_id, expires_on, approved_on, ref in EthicsApproval.objects.filter(
+            program_id__in=list(programs)
+        ).values_list("program_id", "expires_on", "approved_on", "reference")
     }
-    met = _gates_met(gated, approvals)
+    # A gate whose stage is past its planned end waits for every decider anyway: evaluate the
+    # others only.
+    undecided = {
+        pk: entry
+        for pk, entry in gated.items()
+        if not (
+            planned_end.get(pk) is not None
+            and all(planned_end[pk] < by_id[uid].today for uid in deciders(entry))
+        )
+    }
+    met = _gates_met(undecided, approvals)
     for pk, entry in watched.items():
-        end = planned_end.get((entry.lifecycle.pk, entry.stage))
+        end = planned_end.get(pk)
         for uid in managers(entry):
             if end is not None and end < by_id[uid].today:
                 add(
@@ -266,7 +371,7 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
                     NotificationKind.STAGE_OVERDUE,
                     entry.stage,
                     end,
-                    _lifecycle_url(entry.program, "#plan"),
+                    paths.lifecycle_url(entry.slug, "#plan"),
                 )
         for uid in deciders(entry) if pk in gated else ():
             if pk in met or (end is not None and end < by_id[uid].today):
@@ -276,7 +381,7 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
                     NotificationKind.GATE_WAITING,
                     entry.stage,
                     end,
-                    _lifecycle_url(entry.program, "#gate"),
+                    paths.lifecycle_url(entry.slug, "#gate"),
                 )
 
     # 4. Documents that expire soon (or have expired).
@@ -285,21 +390,17 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         for approval in approvals.values()
         if approval.expires_on is not None and approval.expires_on <= horizon
     ]
-    for agreement in data_sharing_agreements_expiring(program_ids=programs, until=horizon):
-        documents.append(
-            (agreement.program_id, Document.DATA_SHARING_AGREEMENT, agreement.expires_on)
-        )
-    for instance in instances_expiring(program_ids=programs, until=horizon):
-        if instance.domain_renews_on and instance.domain_renews_on <= horizon:
-            documents.append((instance.program_id, Document.DOMAIN, instance.domain_renews_on))
-        if (
-            instance.tls_expires_on
-            and not instance.tls_auto_renews
-            and instance.tls_expires_on <= horizon
-        ):
-            documents.append(
-                (instance.program_id, Document.TLS_CERTIFICATE, instance.tls_expires_on)
-            )
+    agreements = data_sharing_agreements_expiring(program_ids=programs, until=horizon)
+    for program_id, expires_on in agreements.values_list("program_id", "expires_on"):
+        documents.append((program_id, Document.DATA_SHARING_AGREEMENT, expires_on))
+    instances = instances_expiring(program_ids=programs, until=horizon).values_list(
+        "program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews"
+    )
+    for program_id, domain_renews_on, tls_expires_on, tls_auto_renews in instances:
+        if domain_renews_on and domain_renews_on <= horizon:
+            documents.append((program_id, Document.DOMAIN, domain_renews_on))
+        if tls_expires_on and not tls_auto_renews and tls_expires_on <= horizon:
+            documents.append((program_id, Document.TLS_CERTIFICATE, tls_expires_on))
     for program_id, document, expires_on in documents:
         entry = programs[program_id]
         for uid, roles in entry.roles.items():
@@ -310,7 +411,66 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
                     NotificationKind.DOCUMENT_EXPIRING,
                     document,
                     expires_on,
-                    _document_url(entry.program, document),
+                    paths.document_url(entry.slug, document),
                 )
 
-    return {uid: sorted(found, key=lambda item: item.sort_key) for uid, found in items.items()}
+    return {
+        uid: sorted(found, key=lambda item: item.urgency(by_id[uid].today))
+        for uid, found in items.items()
+    }
+
+
+def _planned_ends(programs: dict[int, _Program]) -> dict[int, datetime.date]:
+    """program id → the planned end of its current stage (one query)."""
+    if not programs:
+        return {}
+    rows = (
+        StagePlan.objects.filter(
+            lifecycle__program_id__in=list(programs),
+            stage=F("lifecycle__stage"),
+            planned_end__isnull=False,
+        )
+        .order_by()
+        .values_list("lifecycle__program_id", "planned_end")
+    )
+    return dict(rows)
+
+
+def digest_items(recipients: list[Recipient]) -> dict[int, list[Item]]:
+    """What each person's digest lists today: the scan, less the stage-overdue and gate-waiting
+    items they were told of in the last REPEAT_AFTER_DAYS days (same program, stage and planned
+    end, by the stored notifications of their earlier digests; one query per batch)."""
+    found = scan(recipients)
+    if not found:
+        return found
+    by_id = {recipient.user_id: recipient for recipient in recipients}
+    earliest = min(recipient.today for recipient in recipients)
+    since = earliest - datetime.timedelta(days=REPEAT_AFTER_DAYS - 1)
+    told: dict[int, dict[tuple, datetime.date]] = defaultdict(dict)
+    rows = (
+        Notification.objects.filter(
+            person_id__in=list(found),
+            kind__in=REPEATING_KINDS,
+            # a bound the index on (person, created_at) can use; the period decides below
+            created_at__gte=datetime.datetime.combine(
+                since - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
+            ),
+            dispatch__period__gte=since,
+        )
+        .order_by()
+        .values_list("person_id", "program_id", "kind", "subject", "due_on", "dispatch__period")
+    )
+    for person_id, program_id, kind, subject, due_on, period in rows:
+        key = (program_id, kind, subject, due_on)
+        told[person_id][key] = max(period, told[person_id].get(key, period))
+
+    def fresh(item: Item, recipient: Recipient) -> bool:
+        if item.kind not in REPEATING_KINDS:
+            return True
+        last = told[recipient.user_id].get(item.repeat_key)
+        return last is None or (recipient.today - last).days >= REPEAT_AFTER_DAYS
+
+    kept = {
+        uid: [item for item in items if fresh(item, by_id[uid])] for uid, items in found.items()
+    }
+    return {uid: items for uid, items in kept.items() if items}

@@ -97,7 +97,7 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
         return
     run.due += len(due)
     muted = muted_program_ids(profile_ids=[profile.pk for _period, profile in due.values()])
-    items = reminders.scan(
+    items = reminders.digest_items(
         [
             reminders.Recipient(
                 user_id=uid,
@@ -105,6 +105,7 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
                 days_ahead=profile.days_ahead,
                 is_staff=uid in staff,
                 muted=frozenset(muted.get(profile.pk, ())),
+                language=profile.language,
             )
             for uid, (period, profile) in due.items()
         ]

@@ -45,7 +45,7 @@ def _scaling_decision_recorded(context: GateContext) -> tuple[bool, str]:
         return False, _("No scaling decision recorded")
     return True, _("%(decision)s, decided on %(date)s") % {
         "decision": decision.get_decision_display(),
-        "date": date_format(decision.decided_on, "j M Y"),
+        "date": date_format(decision.decided_on),
     }
 
 
@@ -82,6 +82,7 @@ register_criterion(
     label=gettext_lazy("Scaling decision recorded (scale up, hand over or end)"),
     check=_scaling_decision_recorded,
     fix_url=_scaling_url,
+    fix_permission="chtprograms.change_program",
 )
 register_criterion(
     stage=Stage.CLOSEOUT,

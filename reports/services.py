@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chtprograms.models import Program
-from personas.selectors import closeout_report_recipients
+from personas.selectors import closeout_report_recipients, languages_of
 from plan.risks.selectors import scaling_decision_get
 from plan.selectors import plan_overview
 from reports import render as reports
@@ -139,8 +139,14 @@ def report_render(*, report_id: int, claim: str = "") -> CloseoutReport | None:
     meta = reports.ReportMeta(
         version=report.version, generated_at=report.started_at, requested_by=report.requested_by
     )
+    # One PDF per version: in the language of the person who asked for it (the site's
+    # language when the program's entry into closeout asked for it).
+    language = settings.LANGUAGE_CODE
+    if report.requested_by_id is not None:
+        language = languages_of(user_ids=[report.requested_by_id])[report.requested_by_id]
     try:
-        rendered = reports.render_report(program=program, meta=meta)
+        with translation.override(language):
+            rendered = reports.render_report(program=program, meta=meta)
     except DatabaseError:
         raise  # transient: the task retries, and its claim lets the retry resume
     except SoftTimeLimitExceeded:
@@ -291,6 +297,7 @@ def report_email(*, report_id: int) -> EmailOutcome:
     with report.file.open("rb") as stored:
         pdf = stored.read()
     context = _email_context(report)
+    languages = languages_of(user_ids=[user.pk for user in recipients])
     for user in recipients:
         address = user.email.strip()
         delivery = _claim_delivery(report, user, address)
@@ -298,7 +305,7 @@ def report_email(*, report_id: int) -> EmailOutcome:
             outcome.skipped.append(address)
             continue
         try:
-            _message(report, context, user, address, pdf).send()
+            _message(report, context, user, address, pdf, languages[user.pk]).send()
         except Exception as error:  # noqa: BLE001 — SMTP and network errors: retried later
             message = f"{type(error).__name__}: {error}"[:1000]
             CloseoutReportDelivery.objects.filter(pk=delivery.pk).update(error=message)
@@ -353,9 +360,10 @@ def _email_context(report: CloseoutReport) -> dict:
     }
 
 
-def _message(report, context, user, address, pdf) -> EmailMultiAlternatives:
+def _message(report, context, user, address, pdf, language) -> EmailMultiAlternatives:
+    """The e-mail in the recipient's language (their profile's)."""
     context = {**context, "recipient": user}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         subject = " ".join(render_to_string("emails/closeout_report.subject.txt", context).split())
         text = render_to_string("emails/closeout_report.txt", context)
         html = render_to_string("emails/closeout_report.html", context)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed), above everything that builds pages:
+    # HTML and JSON of GET requests, outside the sign-in and profile pages (core/compression.py).
+    "core.compression.SafeGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -246,6 +249,8 @@ from api.conf import *  # noqa: E402, F403
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats by name (DATE_FORMAT, YEAR_MONTH_FORMAT…): English set here, French is Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -345,6 +350,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_MAX_RETRIES = env.int("REMINDER_MAX_RETRIES", default=6)
 REMINDER_RETRY_BACKOFF = env.float("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=1800)
+# A digest e-mail lists at most this many items (the most urgent), then the counts of at most
+# this many programs (those with the most items); the rest is on the notifications page.
+REMINDER_DIGEST_MAX_ITEMS = env.int("REMINDER_DIGEST_MAX_ITEMS", default=20)
+REMINDER_DIGEST_MAX_PROGRAMS = env.int("REMINDER_DIGEST_MAX_PROGRAMS", default=20)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
 # `seed_demo` creates users with the README's password: production settings turn it off.
 SEED_DEMO_ALLOWED = True
@@ -375,3 +384,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Where this installation takes vulnerability reports, published at /.well-known/security.txt
+# (RFC 9116): a "mailto:" or "https:" address. Empty: the file answers 404.
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="")

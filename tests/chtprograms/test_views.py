@@ -105,21 +105,24 @@ def test_edit_with_invalid_currency_keeps_the_saved_program(client):
     assert program.currency == "UGX"
 
 
-def test_consideration_edit_in_place_returns_the_card_fragment_for_htmx(client):
+def test_consideration_edit_in_place_returns_only_the_details_for_htmx(client):
     head = UserFactory()
     program = ProgramFactory(head=head)
     client.force_login(head)
     url = reverse("chtprograms:consideration-edit", args=[program.slug, "ethics"])
     form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "<article" in form and "id_status" in form
-    assert "<html" not in form
+    assert 'id="ethics-details"' in form and "id_status" in form
+    # Only the details: the checklist (and whatever is being typed in it) is not replaced.
+    assert "<article" not in form and "<html" not in form and 'name="label"' not in form
     response = client.post(
         url,
         {"status": "addressed", "risk": "high", "owner": head.pk, "notes": "MoU signed"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "MoU signed" in response.content.decode()
+    answer = response.content.decode()
+    assert "MoU signed" in answer and 'name="label"' not in answer
+    assert 'id="ethics-status" data-status="addressed" hx-swap-oob="true"' in answer
     consideration = Consideration.objects.get(program=program, area="ethics")
     assert (consideration.status, consideration.risk, consideration.owner) == (
         "addressed",

@@ -53,6 +53,9 @@ def test_a_head_takes_a_program_from_initiation_to_closeout(live_server, browser
     lifecycle_url = f"{live_server.url}/programs/siaya-chv/lifecycle/"
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    # Every gate decision asks first, saying what will happen; the head accepts.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     log_in(page, live_server.url, "amina")
     page.goto(f"{live_server.url}/programs/siaya-chv/")
     expect(page.get_by_text("0 of 2 criteria met")).to_be_visible()
@@ -95,10 +98,12 @@ def test_a_head_takes_a_program_from_initiation_to_closeout(live_server, browser
     advance = page.locator("#gate").get_by_role("button", name="Advance to Building")
     expect(advance).to_be_visible()
     page.screenshot(path=screenshot_dir / "lifecycle-3-design-gate-met.png", full_page=True)
+    expect(page.locator("#gate-exit-effect")).to_contain_text("Advance from Design to Building?")
     advance.click()
     expect(page.get_by_role("status").filter(has_text="The program moved to")).to_contain_text(
         "Building"
     )
+    assert any(message.startswith("Advance from Design to Building?") for message in dialogs)
 
     for next_label in ("Hosting", "Implementation", "Support", "Closeout"):
         waive_and_advance(page, next_label, f"Agreed with the ministry before {next_label}.")
@@ -138,3 +143,11 @@ def test_a_head_takes_a_program_from_initiation_to_closeout(live_server, browser
     phone.goto(lifecycle_url)
     expect(phone.get_by_role("heading", name="Gate: leaving Closeout")).to_be_visible()
     phone.screenshot(path=screenshot_dir / "lifecycle-6-phone.png", full_page=True)
+    # The gate is below every activity on a phone: a way straight to it from the top.
+    shortcut = phone.get_by_role("link", name="Go to the gate and its decision")
+    expect(shortcut).to_be_in_viewport()
+    expect(phone.locator("#gate")).not_to_be_in_viewport()
+    shortcut.click()
+    expect(phone.locator("#gate")).to_be_in_viewport()
+    # History times say their time zone.
+    expect(phone.locator(".timeline time").first).to_contain_text("UTC")

@@ -166,6 +166,51 @@ def test_finished_activities_and_stages_left_behind_are_not_reminded(team, devel
     assert all(item.subject not in ("Done already", "Left behind") for item in scan_for(developer))
 
 
+def later_stage_activity(program, user, stage, due_on, title):
+    from lifecycle.activity_services import activity_plan
+    from tests.factories import StageActivityFactory
+
+    activity = StageActivityFactory(program=program, stage=stage, title=title)
+    return activity_plan(activity=activity, assignee=user, due_on=due_on)
+
+
+def test_a_program_in_planning_reminds_of_planning_and_of_design_within_the_window_only(
+    team, developer, head
+):
+    """The current stage's activities, the next stage's when due within the window; never the
+    closeout activities (or any later stage's) of a program still in planning."""
+    meet_gate(team, Stage.INITIATION, head)
+    lifecycle_advance(lifecycle=team.lifecycle, by=head, note="go", waive=[])
+    soon, late = TODAY + datetime.timedelta(days=2), TODAY - datetime.timedelta(days=2)
+    later_stage_activity(team, developer, Stage.PLANNING, late, "Plan the budget")
+    later_stage_activity(team, developer, Stage.DESIGN, soon, "Sketch the forms")
+    later_stage_activity(team, developer, Stage.DESIGN, late, "Design overdue before it starts")
+    later_stage_activity(team, developer, Stage.DESIGN, TODAY + datetime.timedelta(30), "Far")
+    later_stage_activity(team, developer, Stage.BUILDING, soon, "Build the app")
+    later_stage_activity(team, developer, Stage.CLOSEOUT, late, "Write the closeout report")
+    kinds = {item.subject: item.kind for item in scan_for(developer)}
+    assert kinds == {
+        "Plan the budget": NotificationKind.ACTIVITY_OVERDUE,
+        "Sketch the forms": NotificationKind.ACTIVITY_DUE,
+    }
+    # The bell lists what the digest run stored: the same two.
+    set_profile(developer, time_zone="Africa/Nairobi")
+    run(at("2027-03-01 08:00", "Africa/Nairobi"))
+    assert {n.subject for n in notifications_of(developer)} == set(kinds)
+
+
+def test_the_items_come_most_urgent_first(team, developer):
+    assign(team, developer, TODAY - datetime.timedelta(days=1), title="Late by a day")
+    assign(team, developer, TODAY - datetime.timedelta(days=9), title="Late by nine days")
+    assign(team, developer, TODAY, title="Due today")
+    assert [item.subject for item in scan_for(developer)] == [
+        "Late by nine days",
+        "Late by a day",
+        "Due today",
+        "Write the forms",  # in three days
+    ]
+
+
 def test_heads_hear_of_stages_past_their_planned_end_and_gates_waiting(team, head, developer):
     late = team.lifecycle.plans.get(stage=Stage.INITIATION).planned_end + datetime.timedelta(3)
     head_items = {item.kind for item in scan_for(head, today=late)}
@@ -373,3 +418,51 @@ def test_a_digest_that_cannot_be_written_is_marked_failed_not_retried(team, deve
     dispatch = DigestDispatch.objects.get(pk=dispatch_id)
     assert dispatch.status == DispatchStatus.FAILED
     assert dispatch.error == "ValueError: a template bug"
+
+
+# --- the same stage and gate items are not repeated every day ---------------------------------
+
+
+def stage_and_gate_items(user, day: datetime.date) -> set:
+    run(at(f"{day.isoformat()} 08:00", "Africa/Nairobi"))
+    return {
+        (n.kind, n.subject, n.due_on)
+        for n in Notification.objects.filter(person=user, dispatch__period=day)
+        if n.kind in (NotificationKind.STAGE_OVERDUE, NotificationKind.GATE_WAITING)
+    }
+
+
+def test_stage_and_gate_items_are_told_once_a_week_unless_they_change(team, head):
+    from lifecycle.activity_services import stage_plan_update
+
+    set_profile(head, digest_frequency=DigestFrequency.DAILY)
+    plan = team.lifecycle.plans.get(stage=Stage.INITIATION)
+    end = plan.planned_end
+    first = end + datetime.timedelta(days=3)
+    both = {
+        (NotificationKind.STAGE_OVERDUE, Stage.INITIATION, end),
+        (NotificationKind.GATE_WAITING, Stage.INITIATION, end),
+    }
+    assert stage_and_gate_items(head, first) == both
+    for later in range(1, 7):  # the next six days: nothing new to say about them
+        assert stage_and_gate_items(head, first + datetime.timedelta(days=later)) == set()
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=7)) == both  # a week on
+    # A new planned end (still past) is news: told the next day.
+    new_end = end + datetime.timedelta(days=5)
+    stage_plan_update(
+        lifecycle=team.lifecycle, dates={Stage.INITIATION: (plan.planned_start, new_end)}
+    )
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=8)) == {
+        (NotificationKind.STAGE_OVERDUE, Stage.INITIATION, new_end),
+        (NotificationKind.GATE_WAITING, Stage.INITIATION, new_end),
+    }
+    assert stage_and_gate_items(head, first + datetime.timedelta(days=9)) == set()
+
+
+def test_activities_still_overdue_are_reminded_every_day(team, developer):
+    set_profile(developer, time_zone="Africa/Nairobi")
+    assign(team, developer, TODAY - datetime.timedelta(days=2), title="Late one")
+    for day in range(3):
+        moment = at(f"{(TODAY + datetime.timedelta(days=day)).isoformat()} 08:00", "Africa/Nairobi")
+        assert run(moment).claimed == 1
+    assert Notification.objects.filter(person=developer, subject="Late one").count() == 3

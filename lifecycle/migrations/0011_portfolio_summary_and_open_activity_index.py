@@ -37,8 +37,8 @@ def fill_stage_stays(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chtprograms', '0007_index_live_programs_by_name'),
-        ('lifecycle', '0008_bounded_text_and_dates'),
+        ('chtprograms', '0008_index_live_programs_by_name'),
+        ('lifecycle', '0010_program_type_chosen_not_an_activity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chtprograms', '0006_bounded_text_and_dates'),
+        ('chtprograms', '0007_unaccent_extension'),
     ]
 
     operations = [
