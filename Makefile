@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
-.PHONY: install install-dev messages oidc-provider run test lint format clean
+.PHONY: install install-dev messages oidc-provider run test lint format clean bench
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test: install-dev messages oidc-provider
 	$(BIN)/lint-imports
 	mkdir -p var/screenshots
 	$(BIN)/pytest
+
+# The app under load at 1,000 and 10,000 programs on PostgreSQL (bench/run.py says how; needs
+# wrk and psql). BENCH_DATABASE_URL names the server and the databases' prefix.
+bench: install messages
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -120,6 +120,14 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
         ordering = ["name"]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
+        indexes = [
+            # The program list's and the portfolio table's order over the live programs.
+            models.Index(
+                fields=["name", "id"],
+                name="program_live_by_name",
+                condition=models.Q(archived_at__isnull=True),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

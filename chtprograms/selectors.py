@@ -87,7 +87,7 @@ def my_programs(*, user) -> QuerySet[Program]:
         Program.objects.filter(pk__in=mine.values("program_id"), archived_at__isnull=True)
         .select_related("lead_organization", "lifecycle")
         .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
-        .order_by("name")
+        .order_by("name", "pk")
     )
 
 

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from chtprograms.services import default_planned_dates
 from chtprograms.stages import Stage
 from core.forms import apply_service_errors
 from core.http import safe_next
+from core.pagination import BoundedPaginator
 from core.views import record_form_page
 from instances.selectors import instances_state_for_programs
 from lifecycle.selectors import attention_for as lifecycle_attention
@@ -46,16 +46,19 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def home(request):
-    """The person's programs, each with its stage and what it needs from them. Reviewers and
-    staff who are on no team land on the portfolio instead of an empty page."""
-    programs = list(selectors.my_programs(user=request.user))
+    """The person's programs (a page of them), each with its stage and what it needs from them.
+    Reviewers and staff who are on no team land on the portfolio instead of an empty page."""
+    page = BoundedPaginator(selectors.my_programs(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    programs = list(page.object_list)
     if not programs and sees_every_program(request.user):
         return redirect("portfolio:dashboard")
     attention = lifecycle_attention(programs=programs, user=request.user)
     return render(
         request,
         "chtprograms/home.html",
-        {"rows": [(program, attention[program.pk]) for program in programs]},
+        {"rows": [(program, attention[program.pk]) for program in programs], "page": page},
     )
 
 
@@ -67,7 +70,7 @@ def program_list(request):
     form.is_valid()
     filters = form.filters(sort=request.GET.get("sort", "name"))
     programs = selectors.program_list(user=request.user, filters=filters)
-    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     attention = lifecycle_attention(programs=page.object_list, user=request.user)
     # Links keep the filters that validated, never the raw address.

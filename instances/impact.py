@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from plan.indicators.models import Indicator, Measurement
+from plan.indicators.services import indicator_statuses_rebuild
 
 from .models import Instance, Kind, Snapshot
 from .monitoring import dig, integer
@@ -116,4 +117,6 @@ def impact_measurements_record(*, instance: Instance, snapshot: Snapshot) -> int
     # A person saving the same month meanwhile wins: their row makes ours a no-op.
     Measurement.objects.bulk_create(new, ignore_conflicts=True)
     Measurement.objects.bulk_update(changed, ["value", "source", "imported_from"])
+    # The indicators' stored statuses (the portfolio's summary), as every measurement write.
+    indicator_statuses_rebuild(indicator_ids=[indicator.pk for indicator in indicators])
     return len(new) + len(changed)

@@ -385,7 +385,15 @@ class StageActivity(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("stage activity")
         verbose_name_plural = _("stage activities")
-        indexes = [models.Index(fields=["program", "stage"], name="activity_program_stage")]
+        indexes = [
+            models.Index(fields=["program", "stage"], name="activity_program_stage"),
+            # The open activities by due date: `lifecycle.selectors.overdue_activities`.
+            models.Index(
+                fields=["program", "stage", "due_on"],
+                name="activity_open_by_due_date",
+                condition=~models.Q(status__in=sorted(FINISHED_STATUSES)),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.shown_title
@@ -423,6 +431,28 @@ class StageActivity(models.Model):
         return (
             not self.is_finished and self.due_on is not None and self.due_on < timezone.localdate()
         )
+
+
+class StageStay(models.Model):
+    """A summary row: the days a program spent in a working stage it has left (all its visits
+    added up; the stage it is in now has none), worked out from its history in the site's time
+    zone. The portfolio's stage durations read these instead of walking every history. Written
+    only by `lifecycle.services.stage_stays_rebuild`, which each transition calls in its own
+    database transaction (and `manage.py rebuild_portfolio_summary` for all programs)."""
+
+    lifecycle = models.ForeignKey(Lifecycle, on_delete=models.CASCADE, related_name="stays")
+    stage = models.CharField(_("stage"), max_length=32, choices=WORK_STAGE_CHOICES)
+    days = models.IntegerField(_("days"))
+
+    class Meta:
+        verbose_name = _("stage stay")
+        verbose_name_plural = _("stage stays")
+        constraints = [
+            models.UniqueConstraint(fields=["lifecycle", "stage"], name="stage_stay_one_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.days}"
 
 
 class StagePlan(ConstraintErrorsOnFieldsMixin, models.Model):

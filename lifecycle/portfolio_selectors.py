@@ -3,10 +3,8 @@ annotations, the filters on them, and the stages' median durations. The reads of
 lifecycle (its page, rail, gate, plan and history) are in `lifecycle.selectors`."""
 
 import datetime
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -25,14 +23,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chtprograms.models import Program
-from lifecycle.models import StageActivity, StagePlan, StageTransition
-from lifecycle.selectors import LEAVES_STAGE, stage_intervals
-from lifecycle.stages import FINISHED_STATUSES, WORK_STAGES, Stage
-
-
-def _overdue_activities(today: datetime.date) -> QuerySet[StageActivity]:
-    """`StageActivity.is_overdue` as a query: not finished and due before today."""
-    return StageActivity.objects.exclude(status__in=FINISHED_STATUSES).filter(due_on__lt=today)
+from lifecycle.models import StagePlan, StageStay
+from lifecycle.selectors import overdue_activities
+from lifecycle.stages import WORK_STAGES, Stage
 
 
 def _past_planned_end(today: datetime.date) -> Exists:
@@ -61,11 +54,11 @@ def programs_with_lifecycle(
     programs: QuerySet[Program], *, today: datetime.date | None = None
 ) -> QuerySet[Program]:
     """Each program annotated with `stage`, `stage_entered_at`, `overdue_count` (its overdue
-    activities, while it is in a working stage) and `past_planned_end` (in a working stage
+    activities: `lifecycle.selectors.overdue_activities`) and `past_planned_end` (in a working stage
     whose planned end has passed)."""
     today = today or timezone.localdate()
     overdue = (
-        _overdue_activities(today)
+        overdue_activities(today=today)
         .filter(program=OuterRef("pk"))
         .order_by()
         .values("program")
@@ -75,14 +68,7 @@ def programs_with_lifecycle(
     return programs.annotate(
         stage=F("lifecycle__stage"),
         stage_entered_at=F("lifecycle__stage_entered_at"),
-        overdue_count=Case(
-            When(
-                lifecycle__stage__in=WORK_STAGES,
-                then=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+        overdue_count=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         past_planned_end=_past_planned_end(today),
     )
 
@@ -101,7 +87,7 @@ def programs_with_overdue_activities(
 ) -> QuerySet[Program]:
     today = today or timezone.localdate()
     return programs_active(programs).filter(
-        Exists(_overdue_activities(today).filter(program=OuterRef("pk")))
+        Exists(overdue_activities(today=today).filter(program=OuterRef("pk")))
     )
 
 
@@ -114,10 +100,10 @@ def programs_past_planned_end(
 def overdue_activity_totals(
     *, programs: QuerySet[Program], today: datetime.date | None = None
 ) -> tuple[int, int]:
-    """(overdue activities, programs with any) over the programs in a working stage (1 query:
-    one pass over the activities, cheaper than counting program by program)."""
+    """(overdue activities, programs with any) over the programs (1 query), by the rule of
+    `lifecycle.selectors.overdue_activities`: the current stage's activities only."""
     totals = (
-        _overdue_activities(today or timezone.localdate())
+        overdue_activities(today=today)
         .filter(program__in=programs_active(programs).order_by().values("pk"))
         .aggregate(activities=Count("pk"), programs=Count("program", distinct=True))
     )
@@ -179,9 +165,9 @@ def stage_durations(
     """Median planned and actual days of each working stage over the programs (2 queries).
 
     Planned days run from a stage's planned start to its planned end, both counted; the
-    database counts programs per (stage, days). Actual days come from the history (as on the
-    lifecycle page): the days from entering a stage to leaving it, summed over visits, for the
-    stages a program has left."""
+    database counts programs per (stage, days). Actual days are those of the lifecycle page:
+    from entering a stage to leaving it, summed over visits, for the stages a program has left;
+    read from their `StageStay` summary rows (kept by each transition), not from the history."""
     program_ids = programs.order_by().values("pk")
     planned: dict[str, dict[int, int]] = defaultdict(dict)
     histogram = (
@@ -193,37 +179,23 @@ def stage_durations(
     )
     for stage, days, count in histogram:
         planned[stage][days] = count
-    rows = (
-        StageTransition.objects.filter(
-            lifecycle__program__in=program_ids, transition__in=LEAVES_STAGE
-        )
-        .order_by("lifecycle_id", "at", "id")
-        .values_list(
-            "lifecycle_id", "lifecycle__created_at", "transition", "target", "at", named=True
-        )
+    actual: dict[str, dict[int, int]] = defaultdict(dict)
+    stays = (
+        StageStay.objects.filter(lifecycle__program__in=program_ids)
+        .values_list("stage", "days")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    histories: dict[int, tuple[datetime.datetime, list]] = {}
-    for row in rows:  # each row has the `transition`, `target` and `at` of a history row
-        histories.setdefault(row.lifecycle_id, (row.lifecycle__created_at, []))[1].append(row)
-    actual: dict[str, list[int]] = defaultdict(list)
-    zone = timezone.get_current_timezone()  # `_local_date`, without its per-call lookups
-
-    def day(moment: datetime.datetime) -> datetime.date:
-        return moment.astimezone(zone).date()
-
-    for created_at, history in histories.values():
-        intervals, open_stage = stage_intervals(SimpleNamespace(created_at=created_at), history)
-        for stage, spans in intervals.items():
-            if stage != open_stage:
-                actual[stage].append(sum((day(end) - day(start)).days for start, end in spans))
+    for stage, days, count in stays:
+        actual[stage][days] = count
     return [
         StageDurations(
             stage=stage,
             label=str(Stage(stage).label),
             planned_median=_median_of_counts(planned[stage]),
             planned_count=sum(planned[stage].values()),
-            actual_median=statistics.median(actual[stage]) if actual[stage] else None,
-            actual_count=len(actual[stage]),
+            actual_median=_median_of_counts(actual[stage]),
+            actual_count=sum(actual[stage].values()),
         )
         for stage in WORK_STAGES
     ]

@@ -5,6 +5,7 @@ portfolio's) are in `lifecycle.portfolio_selectors`."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.db.models import Count, F, Q, QuerySet
@@ -185,6 +186,18 @@ class Rail:
         return self.stage == Stage.CLOSED
 
 
+def days_in_stage(
+    *, lifecycle: Lifecycle, today: datetime.date | None = None, zone=None
+) -> int | None:
+    """Days since the program entered its working stage (on hold too); None once stopped.
+    `zone` (the current time zone by default) lets a caller of many rows look it up once."""
+    if lifecycle.stage not in (*WORK_STAGES, Stage.ON_HOLD):
+        return None
+    today = today or timezone.localdate()
+    zone = zone or timezone.get_current_timezone()
+    return (today - lifecycle.stage_entered_at.astimezone(zone).date()).days
+
+
 def stage_rail(*, lifecycle: Lifecycle, today: datetime.date | None = None) -> Rail:
     today = today or timezone.localdate()
     current = stage_index(lifecycle.last_stage)
@@ -200,15 +213,12 @@ def stage_rail(*, lifecycle: Lifecycle, today: datetime.date | None = None) -> R
         steps.append(
             RailStep(stage=stage, label=str(Stage(stage).label), number=number, state=state)
         )
-    days = None
-    if lifecycle.stage in (*WORK_STAGES, Stage.ON_HOLD):
-        days = (today - timezone.localtime(lifecycle.stage_entered_at).date()).days
     return Rail(
         steps=steps,
         stage=lifecycle.stage,
         stage_label=str(Stage(lifecycle.stage).label),
         working_stage=lifecycle.last_stage,
-        days_in_stage=days,
+        days_in_stage=days_in_stage(lifecycle=lifecycle, today=today),
         held_since=lifecycle.held_since,
     )
 
@@ -304,6 +314,20 @@ def stage_intervals(lifecycle: Lifecycle, history: list[StageTransition]):
         if open_stage is not None:
             intervals[open_stage].append([row.at, None])
     return intervals, open_stage
+
+
+def left_stage_days(created_at: datetime.datetime, history, zone) -> dict[str, int]:
+    """Days spent in each working stage the program has left, its visits added up (the days
+    between the local dates of entering and leaving, as on the lifecycle page), from its
+    history rows in order (each with `transition`, `target` and `at`). The stage it is in
+    now is left out, even if it was visited before."""
+    intervals, open_stage = stage_intervals(SimpleNamespace(created_at=created_at), history)
+    return {
+        stage: sum((end.astimezone(zone).date() - start.astimezone(zone).date()).days
+                   for start, end in spans)
+        for stage, spans in intervals.items()
+        if stage != open_stage
+    }  # fmt: skip
 
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:

@@ -29,8 +29,10 @@ from lifecycle.models import (
     Lifecycle,
     StageActivity,
     StagePlan,
+    StageStay,
     StageTransition,
 )
+from lifecycle.selectors import LEAVES_STAGE, left_stage_days
 from lifecycle.stages import WORK_STAGES, Decision, Stage, TransitionName, earlier_stages
 from personas.selectors import team_list
 
@@ -282,6 +284,7 @@ def _run_transition(
             )
             review.full_clean()
             review.save()
+        stage_stays_rebuild(lifecycle_ids=[lifecycle.pk])
         hooks.stage_entered(
             program_id=lifecycle.program_id,
             stage=lifecycle.stage,
@@ -289,6 +292,37 @@ def _run_transition(
             transition=name,
         )
     return row
+
+
+@transaction.atomic
+def stage_stays_rebuild(*, lifecycle_ids: Iterable[int] | None = None, batch: int = 2000) -> int:
+    """Work out the `StageStay` summary rows of these lifecycles (all when None) from their
+    history, replacing the old ones: each transition calls it for its program, in the same
+    transaction; `rebuild_portfolio_summary` for every program. Reads the history as plain
+    values, one pass in order; returns the rows written."""
+    lifecycles = Lifecycle.objects.all()
+    if lifecycle_ids is not None:
+        lifecycles = lifecycles.filter(pk__in=list(lifecycle_ids))
+    StageStay.objects.filter(lifecycle__in=lifecycles.values("pk")).delete()
+    created = dict(lifecycles.values_list("pk", "created_at"))
+    histories: dict[int, list] = {pk: [] for pk in created}
+    rows = (
+        StageTransition.objects.filter(
+            lifecycle__in=lifecycles.values("pk"), transition__in=LEAVES_STAGE
+        )
+        .order_by("lifecycle_id", "at", "id")
+        .values_list("lifecycle_id", "transition", "target", "at", named=True)
+    )
+    for row in rows.iterator(chunk_size=batch):
+        histories[row.lifecycle_id].append(row)
+    zone = timezone.get_default_timezone()
+    stays = [
+        StageStay(lifecycle_id=pk, stage=stage, days=days)
+        for pk, history in histories.items()
+        for stage, days in left_stage_days(created[pk], history, zone).items()
+    ]
+    StageStay.objects.bulk_create(stays, batch_size=batch)
+    return len(stays)
 
 
 def _transition(**kwargs) -> StageTransition:

@@ -30,7 +30,7 @@ from lifecycle.portfolio_selectors import (
     stage_durations,
     stage_order,
 )
-from lifecycle.selectors import stage_rail
+from lifecycle.selectors import days_in_stage
 from lifecycle.stages import WORK_STAGES, Stage
 from plan.budget.selectors import (
     BudgetRow,
@@ -297,16 +297,20 @@ class TableRow:
 def table_rows(
     programs: Iterable[Program], *, today: datetime.date | None = None
 ) -> Iterable[TableRow]:
-    """The table's rows for programs from `portfolio_table` (no further queries)."""
+    """The table's rows for programs from `portfolio_table` (no further queries). What is the
+    same for every row (the stage labels, the time zone) is worked out once."""
     today = today or timezone.localdate()
+    labels = {value: str(label) for value, label in Stage.choices}
+    zone = timezone.get_current_timezone()
     for program in programs:
         lifecycle = getattr(program, "lifecycle", None)
-        rail = stage_rail(lifecycle=lifecycle, today=today) if lifecycle else None
         yield TableRow(
             program=program,
             stage=program.stage or "",
-            stage_label=rail.stage_label if rail else "",
-            days_in_stage=rail.days_in_stage if rail else None,
+            stage_label=labels.get(lifecycle.stage, "") if lifecycle else "",
+            days_in_stage=days_in_stage(lifecycle=lifecycle, today=today, zone=zone)
+            if lifecycle
+            else None,
             overdue_count=program.overdue_count,
             past_planned_end=program.past_planned_end,
             forecast=program.forecast,

@@ -6,7 +6,6 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django_countries import countries
 
 from chtprograms.models import Health, ProgramType
 from chtprograms.selectors import program_countries, program_organizations
+from core.pagination import BoundedPaginator
 from plan.indicators.selectors import IndicatorStatus
 from portfolio import charts
 
@@ -131,7 +132,7 @@ def dashboard(request):
     budget_by = _budget_by(request)
     data = selectors.portfolio_dashboard(user=request.user, filters=filters, today=today)
     table = selectors.portfolio_table(user=request.user, filters=filters, sort=sort, today=today)
-    page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.query()
     return render(
         request,
@@ -211,6 +212,8 @@ class _Echo:
 
 
 def _export_rows(request, rows):
+    """The header, then one line per row. Labels, country names and the address's start are
+    looked up once, not per row (the export may hold thousands of programs)."""
     yield [
         _("Program"),
         _("Address"),
@@ -229,21 +232,29 @@ def _export_rows(request, rows):
         _("Spent"),
         _("Spent %"),
     ]
+    slug = "--slug--"
+    address = request.build_absolute_uri(reverse("chtprograms:program-detail", args=[slug]))
+    before, after = address.split(slug)
+    types = {value: str(label) for value, label in ProgramType.choices}
+    healths = {value: str(label) for value, label in Health.choices}
+    names = dict(countries)
+    yes, no = _("yes"), _("no")
     for row in rows:
         program = row.program
+        code = program.country.code
         yield [
             program.name,
-            request.build_absolute_uri(program.get_absolute_url()),
-            program.get_program_type_display(),
-            program.country.name,
+            f"{before}{program.slug}{after}",
+            types.get(program.program_type, program.program_type),
+            str(names.get(code, code)),
             program.lead_organization.name,
             row.stage_label,
-            program.get_health_display(),
+            healths.get(program.health, program.health),
             program.planned_start.isoformat(),
             program.planned_end.isoformat(),
             "" if row.days_in_stage is None else row.days_in_stage,
             row.overdue_count,
-            _("yes") if row.past_planned_end else _("no"),
+            yes if row.past_planned_end else no,
             program.currency,
             row.forecast.quantize(CENT),
             row.spent.quantize(CENT),

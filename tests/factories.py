@@ -134,6 +134,7 @@ class ExpenditureFactory(factory.django.DjangoModelFactory):
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "plan.Indicator"
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Indicator {n}")
     unit = "%"
@@ -144,15 +145,32 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     target_date = datetime.date(2028, 12, 31)
     frequency = "quarterly"
 
+    @factory.post_generation
+    def stored_status(indicator, create, extracted, **kwargs):
+        """Written directly, not through the services: store the status as they would."""
+        if create:
+            from plan.indicators.services import indicator_statuses_rebuild
+
+            indicator_statuses_rebuild(indicator_ids=[indicator.pk])
+            indicator.refresh_from_db(fields=["status"])
+
 
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "plan.Measurement"
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     period_end = factory.Sequence(lambda n: datetime.date(2027, 3, 31) + datetime.timedelta(n))
     value = "45"
     source = "CHT dashboard"
+
+    @factory.post_generation
+    def stored_status(measurement, create, extracted, **kwargs):
+        if create:
+            from plan.indicators.services import indicator_statuses_rebuild
+
+            indicator_statuses_rebuild(indicator_ids=[measurement.indicator_id])
 
 
 class RiskFactory(factory.django.DjangoModelFactory):
@@ -188,11 +206,12 @@ def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) ->
 
     from chtprograms.models import Program, ProgramPartner
     from lifecycle.models import Lifecycle, StageActivity, StagePlan, StageTransition
-    from lifecycle.services import stage_plan_dates
+    from lifecycle.services import stage_plan_dates, stage_stays_rebuild
     from lifecycle.stages import WORK_STAGES
     from plan.budget.models import BudgetLine, Expenditure
     from plan.chw_support.models import CHWSupport
     from plan.indicators.models import Indicator, Measurement
+    from plan.indicators.services import indicator_statuses_rebuild
 
     today = today or timezone.localdate()
     head = head or UserFactory()
@@ -237,6 +256,7 @@ def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) ->
         for lifecycle in lifecycles
         if lifecycle.stage not in ("initiation", "on_hold")
     )
+    stage_stays_rebuild(lifecycle_ids=[lifecycle.pk for lifecycle in lifecycles])
     StageActivity.objects.bulk_create(
         StageActivity(program=program, stage=lifecycle.last_stage, title=title, due_on=due)
         for program, lifecycle in zip(programs, lifecycles, strict=True)
@@ -274,6 +294,7 @@ def bulk_programs(count: int, *, head=None, prefix: str = "bulk", today=None) ->
         )
         for indicator in indicators
     )
+    indicator_statuses_rebuild(indicator_ids=[indicator.pk for indicator in indicators])
     CHWSupport.objects.bulk_create(
         CHWSupport(
             program=program,

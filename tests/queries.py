@@ -33,7 +33,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
     (
         "program list for a team member / for site staff / home (5 or 50 programs; includes"
         " session, user and bell)",
-        {"program list": 12, "program list, site staff": 8, "home": 11},
+        {"program list": 12, "program list, site staff": 8, "home": 12},
     ),
     (
         "program overview (stage rail, gate, budget, indicators, team, CHT instances)",

@@ -56,6 +56,10 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
+    #: A summary for the portfolio: on track, off track, no baseline or no measurement, by the
+    #: latest measurement (`IndicatorProgress.status`). Kept by `plan.indicators.services`
+    #: with each write, in its transaction; `rebuild_portfolio_summary` works it out anew.
+    status = models.CharField(_("status"), max_length=16, blank=True, editable=False)
     unit = models.CharField(
         _("unit"), max_length=50, help_text=_("e.g. %, households, visits per month.")
     )

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from chtprograms.models import (
@@ -181,24 +181,19 @@ class _LatestValue:
     period_end: datetime.date
 
 
-def indicator_statuses(
-    *, programs: QuerySet[Program], today: datetime.date | None = None
-) -> dict[str, dict[str, int]]:
-    """program type → {indicator status → count}, over the programs' indicators (1 query).
-
-    The database picks each indicator's latest measurement; whether it is on track is then
-    decided by the same rule as on the program's pages (`IndicatorProgress`)."""
-    today = today or timezone.localdate()
+def indicator_status_rows(indicators: QuerySet[Indicator]):
+    """(indicator id, its status) from scratch: the database picks each indicator's latest
+    measurement, then the rule of the program's pages (`IndicatorProgress`) decides (1 query).
+    What `plan.indicators.services` stores as `Indicator.status`."""
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end", "-id")
     rows = (
-        Indicator.objects.filter(program__in=programs.order_by().values("pk"))
-        .annotate(
+        indicators.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_day=Subquery(latest.values("period_end")[:1]),
         )
         .order_by()
         .values_list(
-            "program__program_type",
+            "pk",
             "direction",
             "baseline_value",
             "baseline_date",
@@ -208,10 +203,25 @@ def indicator_statuses(
             "latest_day",
         )
     )
-    counts: dict[str, dict[str, int]] = {}
-    for program_type, *fields, latest_value, latest_day in rows:
+    today = timezone.localdate()  # not read by the status: it compares on the measurement's day
+    for pk, *fields, latest_value, latest_day in rows.iterator(chunk_size=2000):
         measurements = [] if latest_day is None else [_LatestValue(latest_value, latest_day)]
-        status = IndicatorProgress(_IndicatorFigures(*fields), measurements, today).status
+        yield pk, IndicatorProgress(_IndicatorFigures(*fields), measurements, today).status
+
+
+def indicator_statuses(
+    *, programs: QuerySet[Program], today: datetime.date | None = None
+) -> dict[str, dict[str, int]]:
+    """program type → {indicator status → count}, over the programs' indicators (1 query,
+    counted by the database from each indicator's stored status)."""
+    rows = (
+        Indicator.objects.filter(program__in=programs.order_by().values("pk"))
+        .values_list("program__program_type", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for program_type, status, count in rows:
         by_status = counts.setdefault(program_type, {})
-        by_status[status] = by_status.get(status, 0) + 1
+        by_status[status] = by_status.get(status, 0) + count
     return counts

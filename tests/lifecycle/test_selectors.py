@@ -7,6 +7,7 @@ from lifecycle.models import StageTransition
 from lifecycle.selectors import (
     decisions_for,
     lifecycle_page,
+    overdue_activities,
     plan_rows,
     stage_plans,
     stage_rail,
@@ -124,3 +125,23 @@ def test_the_timeline_is_newest_first(program):
     assert [entry.kind for entry in entries] == ["hold", "advance"]
     assert entries[1].source == "Initiation"
     assert entries[1].target == "Planning"
+
+
+def test_overdue_activities_are_the_current_stage_s_only(program, head):
+    """The one rule of the portfolio's tile and the reminders: not finished, due before today,
+    in the stage the program is in now, and only while it is in a working stage."""
+    today = datetime.date(2027, 6, 1)
+    activities = program.stage_activities
+    activities.filter(stage=Stage.INITIATION).update(due_on=today - datetime.timedelta(days=1))
+    activities.filter(stage=Stage.PLANNING).update(due_on=today - datetime.timedelta(days=3))
+    current = set(activities.filter(stage=Stage.INITIATION).values_list("pk", flat=True))
+    assert current and activities.filter(stage=Stage.PLANNING).exists()
+    assert set(overdue_activities(today=today).values_list("pk", flat=True)) == current
+    # Due today is not overdue yet; a finished one is not overdue.
+    assert not overdue_activities(today=today - datetime.timedelta(days=1)).exists()
+    done = activities.filter(stage=Stage.INITIATION).first()
+    activities.filter(pk=done.pk).update(status="done")
+    assert set(overdue_activities(today=today).values_list("pk", flat=True)) == current - {done.pk}
+    # On hold (or stopped), nothing is overdue.
+    lifecycle_hold(lifecycle=program.lifecycle, by=head, note="Funding gap")
+    assert not overdue_activities(today=today).exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chtprograms.models import Program
 from lifecycle.models import Lifecycle, StagePlan, StageTransition
 from lifecycle.portfolio_selectors import _median_of_counts, stage_durations
+from lifecycle.services import stage_stays_rebuild
 from plan.budget.selectors import budget_usd_breakdown
 from plan.chw_support.models import CHWSupport
 from plan.chw_support.selectors import chw_gap_conditions, chw_support_gaps, chw_support_totals
@@ -123,6 +124,8 @@ def make_history(program, created: str, moves: list[tuple[str, str, str]], stage
             lifecycle=lifecycle, transition=transition, source=source, target=target, at=at(day)
         )
         source = target
+    # History written directly, as an import would: the summary is rebuilt as its command does.
+    stage_stays_rebuild(lifecycle_ids=[lifecycle.pk])
 
 
 def test_stage_durations_are_medians_of_plans_and_of_the_stages_programs_left():

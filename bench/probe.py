@@ -1,0 +1,107 @@
+"""What `bench/run.py` needs from inside the app, printed as JSON on the last line:
+
+    python bench/probe.py session USERNAME     → a signed-in session's key
+    python bench/probe.py queries URL…         → SQL queries per page, as the reviewer
+    python bench/probe.py pdf                  → seconds for a closeout PDF and a trivial page
+    python bench/probe.py programs             → live programs, and one program's address
+
+Run with the same environment as the server (settings module, DATABASE_URL…)."""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,  # noqa: E402
+)
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from chtprograms.models import Program  # noqa: E402
+from personas.sessions import SESSION_SEEN, SESSION_STARTED  # noqa: E402
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def session(username: str) -> str:
+    from importlib import import_module
+
+    user = get_user_model().objects.get(username=username)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = BACKEND
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # As at a login (`personas.sessions.stamp_session`): started and last used now.
+    store[SESSION_STARTED] = store[SESSION_SEEN] = int(time.time())
+    store.create()
+    return store.session_key
+
+
+def queries(urls: list[str]) -> dict[str, int]:
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="reviewer"), backend=BACKEND)
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url, secure=True, HTTP_HOST=host)
+            if hasattr(answer, "streaming_content"):
+                b"".join(answer.streaming_content)
+        if answer.status_code != 200:
+            raise SystemExit(f"{url}: status {answer.status_code}")
+        counts[url] = len(captured)
+    return counts
+
+
+def pdf() -> dict[str, float]:
+    from reports.render import html_to_pdf, render_report
+
+    program = Program.objects.filter(archived_at__isnull=True).order_by("pk").first()
+    html_to_pdf("<p>warm-up</p>", time_limit_seconds=120)
+
+    def best_of(work, rounds=3) -> float:
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    closeout = best_of(lambda: render_report(program=program, time_limit_seconds=120))
+    trivial = best_of(
+        lambda: html_to_pdf("<h1>Trivial</h1><p>One line.</p>", time_limit_seconds=120)
+    )
+    return {"closeout_seconds": closeout, "trivial_seconds": trivial}
+
+
+def programs() -> dict:
+    live = Program.objects.filter(archived_at__isnull=True)
+    # A program in the middle of the list, the same one at both sizes (the first copy).
+    first = live.order_by("pk").first()
+    return {"programs": live.count(), "overview": first.get_absolute_url() if first else ""}
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    result = {
+        "session": lambda: session(args[0]),
+        "queries": lambda: queries(args),
+        "pdf": pdf,
+        "programs": programs,
+    }[command]()
+    print(json.dumps(result))
