@@ -33,7 +33,7 @@ from lifecycle.models import (
     StagePlan,
     StageTransition,
 )
-from lifecycle.services import stage_plan_dates
+from lifecycle.services import stage_plan_dates, stage_stays_rebuild
 from lifecycle.stages import (
     FINISHED_STATUSES,
     Decision,
@@ -46,6 +46,7 @@ from personas.rules import forget_site_roles
 from plan.budget.models import BudgetLine, Expenditure
 from plan.chw_support.models import CHWSupport
 from plan.indicators.models import Indicator, Measurement
+from plan.indicators.services import indicator_statuses_rebuild
 from plan.risks.models import Lesson, Risk
 
 from .history import WAIVE_NOTE, activity_outcomes
@@ -224,6 +225,11 @@ def demo_programs_bulk_create(drafts: list[ProgramDraft], *, users: dict, organi
         activities_of[program.pk] = activities
     _create(StageActivity, [row for rows in activities_of.values() for row in rows])
     _history_create(pairs, lifecycles, activities_of, approvals, head)
+    # The portfolio's summaries, as the services keep them (these rows skipped the services).
+    stage_stays_rebuild(lifecycle_ids=[lifecycle.pk for lifecycle in lifecycles])
+    indicator_statuses_rebuild(
+        indicator_ids=Indicator.objects.filter(program__in=programs).values_list("pk", flat=True)
+    )
     for user in users.values():
         forget_site_roles(user)
 
