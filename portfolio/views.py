@@ -174,6 +174,7 @@ def _tile_context(filters: selectors.PortfolioFilters, data: selectors.Dashboard
             "chw": _link(filters, only="chw"),
             "unpaid": _link(filters, only="unpaid"),
             "spent": _link(filters, sort="-spent"),
+            "golive_waived": _link(filters, only="golive_waived"),
         },
         "stage_rows": [
             (stage, label, count, _link(filters, stage=stage))
@@ -228,6 +229,12 @@ def _export_rows(request, rows):
         _("Forecast"),
         _("Spent"),
         _("Spent %"),
+        _("Training events"),
+        _("Trained participants"),
+        _("Last training"),
+        _("Devices"),
+        _("Working devices"),
+        _("Devices lost or broken"),
     ]
     for row in rows:
         program = row.program
@@ -248,6 +255,12 @@ def _export_rows(request, rows):
             row.forecast.quantize(CENT),
             row.spent.quantize(CENT),
             "" if row.percent_spent is None else row.percent_spent,
+            program.training_events,
+            program.training_participants,
+            program.last_training.isoformat() if program.last_training else "",
+            program.devices_total,
+            program.devices_working,
+            program.devices_lost_or_broken,
         ]
 
 

@@ -256,7 +256,7 @@ def report_content(
         )
         for item in charted
     ]
-    support = chw_support_selectors.chw_support_get(program=program)
+    support = chw_support_selectors.chw_support_get(program=program, today=today)
     considerations = list(program_selectors.consideration_list(program=program))
     for consideration in considerations:
         items = list(consideration.items.all())  # prefetched

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chtprograms.models import Program
 from lifecycle.models import StageTransition
@@ -83,14 +83,19 @@ def release_table() -> list[CHTRelease]:
     return list(CHTRelease.objects.all())
 
 
-def programs_with_waived_readiness(programs: QuerySet[Program]) -> QuerySet[Program]:
-    """Programs in implementation that entered it with go-live readiness criteria waived."""
+def waived_readiness_condition(program_ref: str = "pk") -> Q:
+    """A Program in implementation that entered it with go-live readiness criteria waived."""
     waived = StageTransition.objects.filter(
-        lifecycle__program=OuterRef("pk"),
+        lifecycle__program=OuterRef(program_ref),
         target=Stage.IMPLEMENTATION,
         waived_criteria__icontains=f'"{CRITERION_PREFIX}',
     )
-    return programs.filter(lifecycle__stage=Stage.IMPLEMENTATION).filter(Exists(waived))
+    return Q(lifecycle__stage=Stage.IMPLEMENTATION) & Q(Exists(waived))
+
+
+def programs_with_waived_readiness(programs: QuerySet[Program]) -> QuerySet[Program]:
+    """Programs in implementation that entered it with go-live readiness criteria waived."""
+    return programs.filter(waived_readiness_condition())
 
 
 def waived_readiness(*, program: Program) -> list[dict]:

@@ -23,7 +23,7 @@ CHANGE = "chtprograms.change_program"
 def golive(request, slug):
     program = program_for(request, slug)
     readiness = selectors.readiness_get(program=program)
-    results = readiness_results(program=program)
+    results = readiness_results(program=program, readiness=readiness)
     return render(
         request,
         "instances/golive_detail.html",

@@ -17,11 +17,12 @@ from plan.training.models import TrainingEvent
 from plan.training.selectors import last_refresher_subquery
 
 
-def chw_support_get(*, program: Program) -> CHWSupport | None:
-    """The program's CHW support (4S) record, or None when it has not been recorded."""
+def chw_support_get(*, program: Program, today: datetime.date | None = None) -> CHWSupport | None:
+    """The program's CHW support (4S) record, or None when it has not been recorded; with the
+    end of its last refresher training event up to `today` (`last_refresher_event`)."""
     return (
         CHWSupport.objects.filter(program=program)
-        .annotate(last_refresher_event=last_refresher_subquery(today=timezone.localdate()))
+        .annotate(last_refresher_event=last_refresher_subquery(today=today or timezone.localdate()))
         .first()
     )
 

@@ -5,7 +5,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from chtprograms.models import Program
 from core.selectors import get_or_404
@@ -33,6 +34,23 @@ class Fleet:
     by_model: Counter = field(default_factory=Counter)
     by_android: Counter = field(default_factory=Counter)
     chw_count: int | None = None
+
+    @property
+    def models(self) -> list[tuple[str, int]]:
+        """(model, devices), most first (a template cannot call Counter.most_common)."""
+        return self.by_model.most_common()
+
+    @property
+    def android_versions(self) -> list[tuple[str, int]]:
+        return self.by_android.most_common()
+
+    @property
+    def below_minimum(self) -> int:
+        return self.by_spec[Device.Spec.BELOW_MINIMUM]
+
+    @property
+    def below_recommended(self) -> int:
+        return self.by_spec[Device.Spec.BELOW_RECOMMENDED]
 
     @property
     def working(self) -> int:
@@ -90,3 +108,18 @@ def fleet_totals(*, programs: QuerySet[Program]) -> FleetTotals:
         lost_or_broken=Count("pk", filter=Q(status__in=BROKEN_OR_LOST)),
     )
     return FleetTotals(totals["devices"], totals["working"], totals["lost_or_broken"])
+
+
+def device_annotations(program_ref: str = "pk") -> dict:
+    """Per-program subqueries for a Program queryset: all, working and lost-or-broken devices."""
+    devices = Device.objects.filter(program=OuterRef(program_ref)).order_by().values("program")
+
+    def counted(condition: Q | None = None):
+        rows = devices.filter(condition) if condition is not None else devices
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+    return {
+        "devices_total": counted(),
+        "devices_working": counted(Q(status=Device.Status.IN_USE)),
+        "devices_lost_or_broken": counted(Q(status__in=BROKEN_OR_LOST)),
+    }

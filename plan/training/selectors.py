@@ -47,3 +47,18 @@ def training_totals(*, programs: QuerySet[Program]) -> TrainingTotals:
         last=Max("ends_on"),
     )
     return TrainingTotals(totals["events"], totals["participants"], totals["last"])
+
+
+def training_annotations(program_ref: str = "pk") -> dict:
+    """Per-program subqueries for a Program queryset: events, participants, the last event's
+    end (no join: the rows are not multiplied)."""
+    events = (
+        TrainingEvent.objects.filter(program=OuterRef(program_ref)).order_by().values("program")
+    )
+    return {
+        "training_events": Coalesce(Subquery(events.annotate(n=Count("pk")).values("n")), 0),
+        "training_participants": Coalesce(
+            Subquery(events.annotate(n=Sum("participants")).values("n")), 0
+        ),
+        "last_training": Subquery(events.annotate(last=Max("ends_on")).values("last")),
+    }
