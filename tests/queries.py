@@ -55,7 +55,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
     ),
     (
         "training / devices / go-live (2 or 30 events and devices; 9 go-live criteria)",
-        {"training page": 1, "devices page": 1, "go-live page": 10},
+        {"training page": 7, "devices page": 8, "go-live page": 10},
     ),
     (
         "reminder scan per batch of recipients (10 or 200 programs)",

@@ -1,5 +1,6 @@
 """The go-live criteria evaluated for one program, outside a gate review: for the Go-live tab
-and the closeout report (three queries, two when the record is given: the record, the instances, the release table)."""
+and the closeout report (three queries: the record, unless given, the instances, the release
+table)."""
 
 from chtprograms.models import Program
 from lifecycle import gates
@@ -7,7 +8,6 @@ from lifecycle.selectors import lifecycle_get
 from lifecycle.stages import Stage
 
 from . import selectors
-
 
 _UNKNOWN = object()
 

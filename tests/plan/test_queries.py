@@ -1,6 +1,7 @@
 """The plan and evidence pages make the same number of queries whatever the amount of data."""
 
 import datetime
+import itertools
 
 import pytest
 
@@ -27,6 +28,8 @@ from .pages import READ_PAGES, imei, url
 
 pytestmark = pytest.mark.django_db
 
+SERIAL = itertools.count(100)  # a new IMEI for each device any test here adds
+
 
 def fill(program, size, owner):
     """`size` of everything: lines with expenditures, indicators with measurements, risks…"""
@@ -42,7 +45,7 @@ def fill(program, size, owner):
         training_services.training_event_create(
             program=program, **{**TRAINING, "kind": ["direct", "refresher"][n % 2]}
         )
-        devices_services.device_create(program=program, **{**DEVICE, "imei": imei(n)})
+        devices_services.device_create(program=program, **{**DEVICE, "imei": imei(next(SERIAL))})
         hosting_services.hosting_estimate_save(
             program=program, by=owner, users=10, population=10, workflows=1, years=1,
             overprovisioning=5,
