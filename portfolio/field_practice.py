@@ -34,12 +34,12 @@ def with_field_practice(programs: QuerySet[Program]) -> QuerySet[Program]:
 def field_practice_totals(*, programs: QuerySet[Program]) -> FieldPractice:
     """One query, whatever the number of programs."""
     totals = with_field_practice(programs.order_by()).aggregate(
-        events=Coalesce(Sum("training_events"), 0),
-        participants=Coalesce(Sum("training_participants"), 0),
-        last=Max("last_training"),
-        devices=Coalesce(Sum("devices_total"), 0),
-        working=Coalesce(Sum("devices_working"), 0),
-        lost=Coalesce(Sum("devices_lost_or_broken"), 0),
+        events=Coalesce(Sum("fp_training_events"), 0),
+        participants=Coalesce(Sum("fp_training_participants"), 0),
+        last=Max("fp_last_training"),
+        devices=Coalesce(Sum("fp_devices"), 0),
+        working=Coalesce(Sum("fp_devices_working"), 0),
+        lost=Coalesce(Sum("fp_devices_lost_or_broken"), 0),
         waived=Count("pk", filter=waived_readiness_condition()),
     )
     return FieldPractice(

@@ -255,12 +255,12 @@ def _export_rows(request, rows):
             row.forecast.quantize(CENT),
             row.spent.quantize(CENT),
             "" if row.percent_spent is None else row.percent_spent,
-            program.training_events,
-            program.training_participants,
-            program.last_training.isoformat() if program.last_training else "",
-            program.devices_total,
-            program.devices_working,
-            program.devices_lost_or_broken,
+            program.fp_training_events,
+            program.fp_training_participants,
+            program.fp_last_training.isoformat() if program.fp_last_training else "",
+            program.fp_devices,
+            program.fp_devices_working,
+            program.fp_devices_lost_or_broken,
         ]
 
 

@@ -119,7 +119,7 @@ def device_annotations(program_ref: str = "pk") -> dict:
         return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
     return {
-        "devices_total": counted(),
-        "devices_working": counted(Q(status=Device.Status.IN_USE)),
-        "devices_lost_or_broken": counted(Q(status__in=BROKEN_OR_LOST)),
+        "fp_devices": counted(),
+        "fp_devices_working": counted(Q(status=Device.Status.IN_USE)),
+        "fp_devices_lost_or_broken": counted(Q(status__in=BROKEN_OR_LOST)),
     }

@@ -56,9 +56,9 @@ def training_annotations(program_ref: str = "pk") -> dict:
         TrainingEvent.objects.filter(program=OuterRef(program_ref)).order_by().values("program")
     )
     return {
-        "training_events": Coalesce(Subquery(events.annotate(n=Count("pk")).values("n")), 0),
-        "training_participants": Coalesce(
+        "fp_training_events": Coalesce(Subquery(events.annotate(n=Count("pk")).values("n")), 0),
+        "fp_training_participants": Coalesce(
             Subquery(events.annotate(n=Sum("participants")).values("n")), 0
         ),
-        "last_training": Subquery(events.annotate(last=Max("ends_on")).values("last")),
+        "fp_last_training": Subquery(events.annotate(last=Max("ends_on")).values("last")),
     }
