@@ -6,13 +6,12 @@ Kept in its own module so that the dashboard and the export each add one line fo
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from chtprograms.models import Program
-from instances.golive.selectors import waived_readiness_condition
-from plan.devices.selectors import device_annotations
-from plan.training.selectors import training_annotations
+from instances.golive.selectors import programs_with_waived_readiness
+from plan.devices.selectors import device_annotations, fleet_totals
+from plan.training.selectors import training_annotations, training_totals
 
 
 @dataclass(frozen=True)
@@ -32,22 +31,15 @@ def with_field_practice(programs: QuerySet[Program]) -> QuerySet[Program]:
 
 
 def field_practice_totals(*, programs: QuerySet[Program]) -> FieldPractice:
-    """One query, whatever the number of programs."""
-    totals = with_field_practice(programs.order_by()).aggregate(
-        events=Coalesce(Sum("fp_training_events"), 0),
-        participants=Coalesce(Sum("fp_training_participants"), 0),
-        last=Max("fp_last_training"),
-        devices=Coalesce(Sum("fp_devices"), 0),
-        working=Coalesce(Sum("fp_devices_working"), 0),
-        lost=Coalesce(Sum("fp_devices_lost_or_broken"), 0),
-        waived=Count("pk", filter=waived_readiness_condition()),
-    )
+    """Three queries, whatever the number of programs: training, devices, go-live waivers."""
+    training = training_totals(programs=programs)
+    fleet = fleet_totals(programs=programs)
     return FieldPractice(
-        training_events=totals["events"],
-        participants=totals["participants"],
-        last_training=totals["last"],
-        devices=totals["devices"],
-        devices_working=totals["working"],
-        devices_lost_or_broken=totals["lost"],
-        waived_readiness=totals["waived"],
+        training_events=training.events,
+        participants=training.participants,
+        last_training=training.last_training,
+        devices=fleet.devices,
+        devices_working=fleet.working,
+        devices_lost_or_broken=fleet.lost_or_broken,
+        waived_readiness=programs_with_waived_readiness(programs.order_by()).count(),
     )
