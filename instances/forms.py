@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chtprograms.forms import DateInput, StyledFormMixin
 from chtprograms.models import Program
+from core.forms import DateInput, StyledFormMixin, VersionedFormMixin
 
 from . import credentials
 from .models import Instance, normalise_base_url
 from .services import INSTANCE_FIELDS
 
 
-class InstanceForm(StyledFormMixin, forms.ModelForm):
+class InstanceForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """An instance's address, kind and dates; the impact credentials are write-only: the form
     never shows them back (an empty password keeps the stored credentials)."""
 

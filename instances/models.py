@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
+from core.validators import validate_date_in_range
 
 #: A version's end of life this close (or closer) counts as "ending soon".
 EOL_WARNING_DAYS = 90
@@ -150,8 +151,12 @@ class Instance(ConstraintErrorsOnFieldsMixin, models.Model):
             "the training instance for production data."
         ),
     )
-    domain_renews_on = models.DateField(_("domain renewal date"), null=True, blank=True)
-    tls_expires_on = models.DateField(_("TLS certificate expires on"), null=True, blank=True)
+    domain_renews_on = models.DateField(
+        _("domain renewal date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    tls_expires_on = models.DateField(
+        _("TLS certificate expires on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     tls_auto_renews = models.BooleanField(
         _("the certificate renews itself"),
         default=False,
@@ -204,7 +209,7 @@ class Instance(ConstraintErrorsOnFieldsMixin, models.Model):
 
     @property
     def domain(self) -> str:
-        """The host name (what `chtprograms.HostingInstance.domain` held)."""
+        """The host name (the domain the renewal date is about)."""
         return self.host
 
     @property

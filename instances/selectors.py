@@ -90,6 +90,25 @@ def instance_get(*, program: Program, pk: int) -> Instance:
     return instance
 
 
+def production_instances(*, program: Program) -> list[Instance]:
+    """The production instances the program manages: their domain and certificate dates."""
+    return list(
+        Instance.objects.filter(program=program, kind=Kind.PRODUCTION)
+        .defer("impact_credentials")
+        .order_by("base_url")
+    )
+
+
+def instances_expiring(*, program_ids, until: datetime.date) -> QuerySet[Instance]:
+    """The production instances whose domain or (manually renewed) certificate lapses by
+    `until` (or has lapsed), of the programs that manage them."""
+    return Instance.objects.filter(
+        Q(domain_renews_on__lte=until) | Q(tls_expires_on__lte=until, tls_auto_renews=False),
+        program_id__in=list(program_ids),
+        kind=Kind.PRODUCTION,
+    ).only("program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews")
+
+
 def instances_to_poll() -> list[int]:
     """Ids of the instances the beat polls: polling on, program not archived."""
     return list(

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chtprograms.models import Program
+from core.concurrency import ensure_unchanged
 
 from . import credentials, monitoring
 from .fetch import OK, Fetched, fetch_json
+from .impact import impact_measurements_record
 from .models import (
     CHTRelease,
     Instance,
@@ -113,9 +115,13 @@ def instance_update(
     impact_username: str = "",
     impact_password: str = "",
     clear_credentials: bool = False,
+    version: str | None = None,
     **fields,
 ) -> Instance:
+    """Change an instance. With `version` (the record as the form found it), refuse when
+    someone else changed it meanwhile (`core.concurrency`)."""
     changed = list(_checked(fields))
+    ensure_unchanged(instance, version, fields)
     for name in changed:
         setattr(instance, name, fields[name])
     changed += _credentials_apply(
@@ -287,6 +293,7 @@ def snapshot_record(
                 Q(latest_snapshot__isnull=True) | Q(latest_snapshot__polled_at__lte=now)
             ).update(latest_snapshot=snapshot)
             _flags_update(instance, dict(flags), managed, now)
+            impact_measurements_record(instance=instance, snapshot=snapshot)
     except IntegrityError:
         if slot is not None and Snapshot.objects.filter(instance=instance, slot=slot).exists():
             return None  # a second delivery of the same beat's task got there first

@@ -12,7 +12,7 @@ from plan.budget.models import BudgetLine, ExchangeRate, Expenditure
 from plan.budget.services import exchange_rate_set
 from plan.chw_support.models import CHWSupport
 from plan.devices.models import Device
-from plan.hosting.models import HostingEstimate, HostingInstance
+from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Risk, ScalingDecision
 from plan.training.models import TrainingEvent
@@ -119,14 +119,6 @@ class HostingEstimateAdmin(ReadOnlyAdmin):
     list_display = ["program", "users", "population", "years", "monthly_usd", "created_at"]
     list_select_related = ["program"]
     readonly_fields = ["documents", "disk_gb", "cpus", "ram_gb", "monthly_usd"]
-
-
-@admin.register(HostingInstance)
-class HostingInstanceAdmin(ReadOnlyAdmin):
-    list_display = ["domain", "program", "domain_renews_on", "tls_expires_on", "tls_auto_renews"]
-    list_filter = ["tls_auto_renews"]
-    list_select_related = ["program"]
-    search_fields = ["domain", "program__name"]
 
 
 @admin.register(TrainingEvent)

@@ -3,7 +3,7 @@
 from plan.budget.models import BudgetCategory, BudgetLine, ExchangeRate, Expenditure
 from plan.chw_support.models import CHWSupport
 from plan.devices.models import Device
-from plan.hosting.models import HostingEstimate, HostingInstance
+from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Level, Risk, ScalingDecision
 from plan.training.models import TrainingEvent
@@ -16,7 +16,6 @@ __all__ = [
     "ExchangeRate",
     "Expenditure",
     "HostingEstimate",
-    "HostingInstance",
     "Indicator",
     "Lesson",
     "Level",

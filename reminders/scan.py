@@ -27,12 +27,12 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from chtprograms.selectors import consideration_statuses, data_sharing_agreements_expiring
+from instances.selectors import instances_expiring
 from lifecycle import gates
 from lifecycle.models import EthicsApproval, StageActivity, StagePlan
 from lifecycle.stages import FINISHED_STATUSES, WORK_STAGES, stage_index
 from personas.models import MANAGING_ROLES, PersonaRole
 from personas.selectors import current_memberships
-from plan.hosting.selectors import hosting_instances_expiring
 from reminders.models import Document, NotificationKind
 
 #: Who hears about which document, by persona role.
@@ -127,7 +127,7 @@ def _document_url(program, document: str) -> str:
         return (
             reverse("chtprograms:considerations", args=[program.slug]) + "#data-sharing-agreement"
         )
-    return reverse("plan:hosting-estimate", args=[program.slug]) + "#instance"
+    return reverse("instances:list", args=[program.slug])
 
 
 def _gates_met(programs: dict[int, _Program], approvals: dict) -> set[int]:
@@ -289,7 +289,7 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
         documents.append(
             (agreement.program_id, Document.DATA_SHARING_AGREEMENT, agreement.expires_on)
         )
-    for instance in hosting_instances_expiring(program_ids=programs, until=horizon):
+    for instance in instances_expiring(program_ids=programs, until=horizon):
         if instance.domain_renews_on and instance.domain_renews_on <= horizon:
             documents.append((instance.program_id, Document.DOMAIN, instance.domain_renews_on))
         if (

@@ -29,7 +29,6 @@ MOVED = {
             "Lesson",
             "ScalingDecision",
             "HostingEstimate",
-            "HostingInstance",
         ]
     },
     "lifecycle": {
@@ -96,6 +95,13 @@ def test_a_database_filled_under_the_old_layout_keeps_every_row():
         for names in targets.values():
             for name in names:
                 _fill(old.get_model(app, name), made)
+    # The production instance's renewal dates: in chtprograms, then plan, now a CHT instance.
+    _fill(
+        old.get_model("chtprograms", "HostingInstance"),
+        made,
+        domain="chis.example.org",
+        tls_expires_on=datetime.date(2027, 6, 30),
+    )
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     budget_type = ContentType.objects.create(app_label="chtprograms", model="budgetline")
@@ -119,6 +125,13 @@ def test_a_database_filled_under_the_old_layout_keeps_every_row():
     assert expenditure.line_id == made["chtprograms.BudgetLine"].pk
     delivery = new.get_model("reports", "CloseoutReportDelivery").objects.get()
     assert delivery.report_id == made["lifecycle.CloseoutReport"].pk
+    instance = new.get_model("instances", "Instance").objects.get()
+    assert (instance.base_url, instance.kind, instance.program_id) == (
+        "https://chis.example.org",
+        "production",
+        made["chtprograms.Program"].pk,
+    )
+    assert instance.tls_expires_on == datetime.date(2027, 6, 30)
     # The content type follows its model, so permissions given on it stay given.
     moved_type = new.get_model("contenttypes", "ContentType").objects.get(pk=budget_type.pk)
     assert (moved_type.app_label, moved_type.model) == ("plan", "budgetline")

@@ -20,11 +20,12 @@ from chtprograms.services import (
     data_sharing_agreement_record,
     program_health_record,
 )
+from instances.services import instance_create
 from lifecycle.models import StageActivity
 from personas.models import PersonaRole
 from personas.services import membership_add
 from plan.chw_support.services import chw_support_save
-from plan.hosting.services import hosting_estimate_save, hosting_instance_record
+from plan.hosting.services import hosting_estimate_save
 from plan.risks.services import scaling_decision_record
 from reminders.models import Notification, NotificationKind
 from tests.factories import (
@@ -128,9 +129,9 @@ def build_world() -> dict:
         expires_on=datetime.date(2029, 1, 10),
     )
     EthicsApprovalFactory(program=program, recorded_by=head)
-    hosting_instance_record(
+    instance_create(
         program=program,
-        domain="fuzz.example.org",
+        base_url="https://fuzz.example.org",
         domain_renews_on=datetime.date(2028, 1, 1),
         tls_expires_on=datetime.date(2027, 6, 1),
     )

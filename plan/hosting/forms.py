@@ -3,15 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, StyledFormMixin, VersionedFormMixin
+from core.forms import StyledFormMixin
 from plan.hosting.estimate import (
     DEFAULT_OVERPROVISIONING,
     DEFAULT_REPORTS_PER_WORKFLOW_YEAR,
     DEFAULT_USERS_PER_CPU,
     DOCUMENTS_PER_GB,
 )
-from plan.hosting.models import HostingInstance
-from plan.hosting.services import HOSTING_INSTANCE_FIELDS
 
 
 class HostingEstimateForm(StyledFormMixin, forms.Form):
@@ -82,12 +80,3 @@ class HostingEstimateForm(StyledFormMixin, forms.Form):
             if data.get(name) is None and name not in self.errors:
                 data[name] = default
         return data
-
-
-class HostingInstanceForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
-    version_new_records = True  # one per program: two people may fill it in at once
-
-    class Meta:
-        model = HostingInstance
-        fields = HOSTING_INSTANCE_FIELDS
-        widgets = {"domain_renews_on": DateInput(), "tls_expires_on": DateInput()}

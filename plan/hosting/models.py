@@ -1,4 +1,5 @@
-"""Hosting: saved cost estimates and the production instance's renewal dates."""
+"""Hosting: saved cost estimates. (The production instance's domain and certificate dates
+live with the CHT instances, `instances.Instance`.)"""
 
 from decimal import Decimal
 
@@ -8,7 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
-from core.validators import validate_date_in_range
 from plan.budget.models import BudgetLine
 
 
@@ -70,42 +70,3 @@ class HostingEstimate(models.Model):
         if self.deployment_usd is not None:
             return self.deployment_usd
         return self.monthly_usd * 12 * self.years
-
-
-class HostingInstance(models.Model):
-    """The program's production CHT instance: its address, the domain's renewal date and the
-    TLS certificate's expiry (the hosting checklist's "TLS and domain renewals")."""
-
-    program = models.OneToOneField(
-        Program, on_delete=models.CASCADE, related_name="hosting_instance"
-    )
-    domain = models.CharField(
-        _("domain"), max_length=253, help_text=_("e.g. chis.health.go.ke (without https://).")
-    )
-    domain_renews_on = models.DateField(
-        _("domain renewal date"), null=True, blank=True, validators=[validate_date_in_range]
-    )
-    tls_expires_on = models.DateField(
-        _("TLS certificate expires on"), null=True, blank=True, validators=[validate_date_in_range]
-    )
-    tls_auto_renews = models.BooleanField(
-        _("the certificate renews itself"),
-        default=False,
-        help_text=_("e.g. Let's Encrypt with automatic renewal: no reminder is sent for it."),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        db_table = "chtprograms_hostinginstance"  # kept from before the move to this app
-        verbose_name = _("production instance")
-        verbose_name_plural = _("production instances")
-
-    def __str__(self) -> str:
-        return self.domain
-
-    def clean(self) -> None:
-        super().clean()
-        domain = (self.domain or "").strip().lower()
-        for prefix in ("https://", "http://"):
-            domain = domain.removeprefix(prefix)
-        self.domain = domain.rstrip("/")

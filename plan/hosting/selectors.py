@@ -1,14 +1,10 @@
 """Hosting reads: saved estimates and the production instance."""
 
-import datetime
-
-from django.db.models import Q
-
 from chtprograms.models import (
     Program,
 )
 from core.selectors import get_or_404
-from plan.hosting.models import HostingEstimate, HostingInstance
+from plan.hosting.models import HostingEstimate
 
 
 def hosting_estimate_list(*, program: Program, limit: int = 10) -> list[HostingEstimate]:
@@ -31,16 +27,3 @@ def hosting_estimate_get(*, program: Program, pk: int) -> HostingEstimate:
         program=program,
         pk=pk,
     )
-
-
-def hosting_instance_get(*, program: Program) -> HostingInstance | None:
-    return HostingInstance.objects.filter(program=program).first()
-
-
-def hosting_instances_expiring(*, program_ids, until: datetime.date):
-    """The production instances whose domain or (manually renewed) certificate lapses by
-    `until` (or has lapsed)."""
-    return HostingInstance.objects.filter(
-        Q(domain_renews_on__lte=until) | Q(tls_expires_on__lte=until, tls_auto_renews=False),
-        program_id__in=list(program_ids),
-    ).only("program_id", "domain_renews_on", "tls_expires_on", "tls_auto_renews")

@@ -13,15 +13,13 @@ from chtprograms.models import (
     Program,
 )
 from chtprograms.stages import Stage
-from core.services import create_or_update_validated, create_validated
+from core.services import create_validated
 from plan.budget.models import BudgetCategory, BudgetLine
 from plan.budget.rates import from_usd
 from plan.budget.selectors import exchange_rates
 from plan.budget.services import budget_line_create
 from plan.hosting.estimate import estimate_hosting
-from plan.hosting.models import HostingEstimate, HostingInstance
-
-HOSTING_INSTANCE_FIELDS = ("domain", "domain_renews_on", "tls_expires_on", "tls_auto_renews")
+from plan.hosting.models import HostingEstimate
 
 
 def hosting_estimate_save(
@@ -121,12 +119,3 @@ def hosting_estimate_add_to_budget(
     estimate.budget_line = line
     estimate.save(update_fields=["budget_line"])
     return line
-
-
-def hosting_instance_record(
-    *, program: Program, version: str | None = None, **fields
-) -> HostingInstance:
-    """Record (or correct) the program's production instance: domain and renewal dates."""
-    return create_or_update_validated(
-        HostingInstance, {"program": program}, HOSTING_INSTANCE_FIELDS, fields, version=version
-    )

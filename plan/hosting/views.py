@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chtprograms.access import program_for
-from core.views import record_form_page
-from instances.selectors import observed_documents_per_gb
+from instances.selectors import observed_documents_per_gb, production_instances
 from plan.budget.rates import from_usd
 from plan.budget.selectors import exchange_rates
 from plan.chw_support import selectors as chw_support_selectors
@@ -29,8 +28,7 @@ from plan.hosting.estimate import (
     UPGRADE_SPACE_FACTOR,
     estimate_hosting,
 )
-from plan.hosting.forms import HostingEstimateForm, HostingInstanceForm
-from plan.hosting.models import HostingInstance
+from plan.hosting.forms import HostingEstimateForm
 from plan.views import CHANGE, can_change, plan_url
 
 
@@ -96,7 +94,7 @@ def hosting_estimate(request, slug):
     if request.htmx and request.method == "GET":
         return render(request, "plan/partials/_hosting_estimate_result.html", context, status=200)
     context["saved"] = hosting_selectors.hosting_estimate_list(program=program)
-    context["instance"] = hosting_selectors.hosting_instance_get(program=program)
+    context["production_instances"] = production_instances(program=program)
     return render(
         request,
         "plan/hostingestimate_form.html",
@@ -121,18 +119,7 @@ def hosting_estimate_add_to_budget(request, slug, pk):
 
 @login_required
 def hosting_instance(request, slug):
-    """The production instance: domain, domain renewal and TLS certificate expiry."""
-    program = program_for(request, slug, CHANGE)
-    instance = hosting_selectors.hosting_instance_get(program=program)
-    form = HostingInstanceForm(
-        request.POST or None, instance=instance or HostingInstance(program=program)
-    )
-    return record_form_page(
-        request,
-        program=program,
-        form=form,
-        template="plan/hostinginstance_form.html",
-        save=lambda data: services.hosting_instance_record(program=program, **data),
-        success=_("Production instance saved."),
-        next_url=plan_url("hosting-estimate", program) + "#instance",
-    )
+    """Where the production instance's domain and certificate dates were kept before they
+    moved to the Instances tab (links in older e-mails and bookmarks)."""
+    program = program_for(request, slug)
+    return redirect("instances:list", program.slug, permanent=True)

@@ -38,6 +38,18 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
         SEMIANNUAL = "semiannual", _("Every six months")
         ANNUAL = "annual", _("Yearly")
 
+    class ImpactSource(models.TextChoices):
+        """What a live CHT (5.0+, `/api/v1/impact`) counts that the indicator follows."""
+
+        NONE = "", _("Typed in only")
+        USERS = "users", _("CHT users")
+        CONTACTS = "contacts", _("CHT contacts of a type")
+        REPORTS = "reports", _("CHT reports of a form")
+
+    class ImpactCount(models.TextChoices):
+        TOTAL = "total", _("The total at the end of each month")
+        NEW = "new", _("What was added during each month")
+
     FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
     constraint_error_fields = {"duplicate_indicator": "name"}
@@ -75,6 +87,30 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
         choices=Frequency.choices,
         default=Frequency.QUARTERLY,
         help_text=_("How often a new value is expected."),
+    )
+    impact_source = models.CharField(
+        _("filled from the CHT"),
+        max_length=8,
+        choices=ImpactSource.choices,
+        default=ImpactSource.NONE,
+        blank=True,
+        help_text=_(
+            "With a production instance on CHT 5.0 or later and its impact credentials set, "
+            "a value is recorded each month from what the instance counts."
+        ),
+    )
+    impact_key = models.CharField(
+        _("contact type or form"),
+        max_length=100,
+        blank=True,
+        help_text=_("The CHT's contact type (e.g. person, clinic) or form code (e.g. pregnancy)."),
+    )
+    impact_count = models.CharField(
+        _("count"),
+        max_length=8,
+        choices=ImpactCount.choices,
+        default=ImpactCount.TOTAL,
+        blank=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -122,6 +158,19 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
                 )
         if has_date and self.target_date and self.target_date <= self.baseline_date:
             errors["target_date"] = _("The target date must be after the baseline date.")
+        self.impact_key = (self.impact_key or "").strip()
+        self.impact_count = self.impact_count or self.ImpactCount.TOTAL
+        if self.impact_source in (self.ImpactSource.CONTACTS, self.ImpactSource.REPORTS):
+            if not self.impact_key:
+                errors["impact_key"] = (
+                    _("Give the contact type, as the CHT names it (e.g. person).")
+                    if self.impact_source == self.ImpactSource.CONTACTS
+                    else _("Give the form's code, as the CHT names it (e.g. pregnancy).")
+                )
+        elif self.impact_key:
+            errors["impact_key"] = _(
+                "Only contacts and reports are counted by type or form: leave this empty."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -186,6 +235,10 @@ class Measurement(ConstraintErrorsOnFieldsMixin, models.Model):
         _("source"), max_length=200, help_text=_("e.g. CHT dashboard, DHIS2, household survey.")
     )
     note = models.TextField(_("note"), blank=True, **text_limit(SHORT_TEXT))
+    #: The instance address the value was read from (`/api/v1/impact`); empty when typed in.
+    #: A typed value is never overwritten by an imported one; editing an imported value makes
+    #: it typed.
+    imported_from = models.CharField(_("imported from"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,9 @@ INDICATOR_FIELDS = (
     "target_value",
     "target_date",
     "frequency",
+    "impact_source",
+    "impact_key",
+    "impact_count",
 )
 
 
@@ -50,7 +53,14 @@ def measurement_create(*, indicator: Indicator, **fields) -> Measurement:
 def measurement_update(
     *, measurement: Measurement, version: str | None = None, **fields
 ) -> Measurement:
-    return update_validated(measurement, MEASUREMENT_FIELDS, fields, version=version)
+    checked_fields(fields, MEASUREMENT_FIELDS)
+    # A person's edit makes an imported value theirs: the next import leaves it alone.
+    return update_validated(
+        measurement,
+        (*MEASUREMENT_FIELDS, "imported_from"),
+        {**fields, "imported_from": ""},
+        version=version,
+    )
 
 
 def measurement_delete(*, measurement: Measurement) -> None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from calendars.models import CalendarKey
 from calendars.services import calendar_key_rotate, key_digest
 from chtprograms.services import data_sharing_agreement_record
+from instances.services import instance_create
 from lifecycle.activity_services import ethics_approval_record
 from lifecycle.stages import Stage
-from plan.hosting.services import hosting_instance_record
 from tests.factories import ProgramFactory
 from tests.lifecycle.conftest import meet_gate
 from tests.reminders.helpers import assign, set_profile
@@ -50,9 +50,9 @@ def team(head, program, developer):
     data_sharing_agreement_record(
         program=program, reference="MoU", expires_on=TODAY + datetime.timedelta(days=90)
     )
-    hosting_instance_record(
+    instance_create(
         program=program,
-        domain="kenya.example.org",
+        base_url="https://kenya.example.org",
         domain_renews_on=TODAY + datetime.timedelta(days=120),
         tls_expires_on=TODAY + datetime.timedelta(days=30),
         tls_auto_renews=False,

@@ -1,4 +1,5 @@
-"""The dates reminders watch: the data-sharing agreement and the production instance."""
+"""The dates reminders watch: the data-sharing agreement and the production instance's domain
+and certificate (kept on the Instances tab, shown on the hosting page)."""
 
 import datetime
 
@@ -6,14 +7,14 @@ import pytest
 from django.urls import reverse
 
 from chtprograms.models import DataSharingAgreement
+from instances.models import Instance
 from personas.models import PersonaRole
 from personas.services import membership_add
-from plan.hosting.models import HostingInstance
 from tests.factories import ProgramFactory, UserFactory, reviewer
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["chtprograms:data-sharing-agreement", "plan:hosting-instance"]
+PAGES = ["chtprograms:data-sharing-agreement", "instances:create"]
 
 
 @pytest.fixture
@@ -70,22 +71,32 @@ def test_the_data_sharing_agreement_is_recorded_and_shown_on_the_considerations_
 def test_the_production_instance_is_recorded_and_shown_on_the_hosting_page(client, program):
     head = program.memberships.get(role=PersonaRole.PROGRAM_HEAD).user
     client.force_login(head)
-    url = reverse("plan:hosting-instance", args=[program.slug])
-    assert client.post(url, {"domain": ""}).status_code == 400
+    url = reverse("instances:create", args=[program.slug])
+    fields = {"kind": "production", "polling_enabled": "on", "base_url": "", "label": ""}
+    assert client.post(url, fields).status_code == 400
+    bad = client.post(
+        url, {**fields, "base_url": "asc.sante.gouv.tg", "tls_expires_on": "9999-12-31"}
+    )
+    assert bad.status_code == 400 and 'id="id_tls_expires_on_error"' in bad.content.decode()
     response = client.post(
         url,
         {
-            "domain": "https://asc.sante.gouv.tg/",
+            **fields,
+            "base_url": "https://asc.sante.gouv.tg/",
             "domain_renews_on": "2027-09-30",
             "tls_expires_on": "2027-06-30",
         },
     )
     assert response.status_code == 302
-    instance = HostingInstance.objects.get(program=program)
+    instance = Instance.objects.get(program=program)
     assert instance.domain == "asc.sante.gouv.tg"
     assert (instance.domain_renews_on, instance.tls_expires_on) == (
         datetime.date(2027, 9, 30),
         datetime.date(2027, 6, 30),
     )
-    page = client.get(reverse("plan:hosting-estimate", args=[program.slug]))
-    assert "asc.sante.gouv.tg" in page.content.decode()
+    page = client.get(reverse("plan:hosting-estimate", args=[program.slug])).content.decode()
+    assert "asc.sante.gouv.tg" in page and "30 Jun 2027" in page
+    # Where the dates were kept before: a permanent redirect to the Instances tab.
+    old = client.get(f"/programs/{program.slug}/hosting-instance/")
+    assert old.status_code == 301
+    assert old["Location"] == reverse("instances:list", args=[program.slug])

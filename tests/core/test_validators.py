@@ -23,10 +23,10 @@ from core.validators import (
     date_in_range,
     validate_date_in_range,
 )
+from instances.forms import InstanceForm
 from lifecycle.forms import ActivityPlanForm, EthicsApprovalForm, StagePlanForm
 from plan.budget.forms import ExpenditureForm
 from plan.chw_support.forms import CHWSupportForm
-from plan.hosting.forms import HostingInstanceForm
 from plan.indicators.forms import IndicatorForm, MeasurementForm
 from plan.risks.forms import LessonForm, ScalingDecisionForm
 from portfolio.forms import PortfolioFilterForm
@@ -146,7 +146,7 @@ FORMS_WITH_DATES = [
     (PortfolioFilterForm, {"countries": [], "organizations": []}, "start_to"),
     (ExpenditureForm, {"program": "program"}, "date"),
     (CHWSupportForm, {}, "next_refresher"),
-    (HostingInstanceForm, {}, "tls_expires_on"),
+    (InstanceForm, {}, "tls_expires_on"),
     (IndicatorForm, {}, "target_date"),
     (MeasurementForm, {}, "period_end"),
     (LessonForm, {}, "recorded_on"),

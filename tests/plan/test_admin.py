@@ -51,7 +51,6 @@ def test_the_admin_cannot_delete_a_budget_line_with_the_money_spent_against_it(s
         "lesson",
         "scalingdecision",
         "hostingestimate",
-        "hostinginstance",
     ],
 )
 def test_plan_records_are_read_in_the_admin_and_changed_on_the_program_pages(

@@ -160,9 +160,9 @@ def test_a_post_without_a_version_saves_as_before(client, budget):
 
 def _records(program, head):
     from chtprograms.services import data_sharing_agreement_record
+    from instances.services import instance_create
     from personas.models import Membership
     from plan.chw_support.services import chw_support_save
-    from plan.hosting.services import hosting_instance_record
     from plan.risks.services import lesson_create, risk_create, scaling_decision_record
     from tests.factories import ExpenditureFactory, IndicatorFactory, MeasurementFactory
 
@@ -201,7 +201,7 @@ def _records(program, head):
             decided_on=datetime.date(2026, 1, 1),
         ),
         "agreement": data_sharing_agreement_record(program=program, reference="DSA-1"),
-        "instance": hosting_instance_record(program=program, domain="kisumu.example.org"),
+        "instance": instance_create(program=program, base_url="https://kisumu.example.org"),
         "consideration": program.considerations.get(area="scope"),
         "membership": membership_add(
             program=program, user=UserFactory(), role=PersonaRole.RESEARCHER
@@ -245,9 +245,9 @@ FORMS = {
     ),
     "decision": ("plan:scaling-decision", [], ("rationale", "Theirs"), ("decision", "hand_over")),
     "instance": (
-        "plan:hosting-instance",
-        [],
-        ("domain", "theirs.example.org"),
+        "instances:edit",
+        ["pk"],
+        ("label", "Theirs"),
         ("tls_auto_renews", "on"),
     ),
     "membership": ("personas:membership-edit", ["pk"], ("role", "ux_designer"), None),

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from chtprograms.services import data_sharing_agreement_record
+from instances.services import instance_create
 from lifecycle.services import lifecycle_advance
 from lifecycle.stages import Stage
 from personas.models import PersonaRole
 from personas.services import membership_add
-from plan.hosting.services import hosting_instance_record
 from tests.factories import ProgramFactory
 from tests.lifecycle.conftest import finish_activities, meet_gate
 
@@ -52,9 +52,9 @@ def portfolio(
             membership_add(program=program, user=person, role=role)
             assign(program, person, today + datetime.timedelta(days=index % 5), title="Task")
         data_sharing_agreement_record(program=program, reference="MoU", expires_on=today)
-        hosting_instance_record(
+        instance_create(
             program=program,
-            domain=f"p{index}.example.org",
+            base_url=f"https://p{program.pk}.example.org",
             domain_renews_on=today,
             tls_expires_on=today,
             tls_auto_renews=False,
@@ -86,6 +86,7 @@ def bulk_portfolio(
         Program,
         ProgramType,
     )
+    from instances.models import Instance
     from lifecycle.models import (
         ActivityTemplate,
         GateReview,
@@ -97,7 +98,6 @@ def bulk_portfolio(
     from lifecycle.services import stage_plan_dates
     from lifecycle.stages import ActivityStatus, Decision, TransitionName
     from personas.models import Membership
-    from plan.hosting.models import HostingInstance
     from tests.factories import OrganizationFactory
 
     head, team = people[0], list(zip(people[1:], ROLES, strict=False))
@@ -212,10 +212,10 @@ def bulk_portfolio(
         DataSharingAgreement(program=program, reference="MoU", expires_on=today)
         for program in programs
     )
-    HostingInstance.objects.bulk_create(
-        HostingInstance(
+    Instance.objects.bulk_create(
+        Instance(
             program=program,
-            domain=f"p{index}.example.org",
+            base_url=f"https://p{program.pk}.example.org",
             domain_renews_on=today,
             tls_expires_on=today,
             tls_auto_renews=False,

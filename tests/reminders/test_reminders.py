@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 
 from chtprograms.services import data_sharing_agreement_record
+from instances.services import instance_create, instance_update
 from lifecycle.activity_services import ethics_approval_record
 from lifecycle.services import lifecycle_advance, lifecycle_cancel, lifecycle_hold
 from lifecycle.stages import Stage
 from personas.models import DigestFrequency, PersonaRole
 from personas.services import membership_add, profile_get
-from plan.hosting.services import hosting_instance_record
 from reminders import scan as reminders
 from reminders.models import DigestDispatch, DispatchStatus, Notification, NotificationKind
 from reminders.services import digest_deliver, digests_send_due
@@ -199,9 +199,9 @@ def test_expiring_documents_go_to_the_roles_that_renew_them(team, head, develope
         expires_on=soon,
     )
     data_sharing_agreement_record(program=team, reference="MoU 7", expires_on=TODAY)
-    hosting_instance_record(
+    instance = instance_create(
         program=team,
-        domain="chis.example.org",
+        base_url="https://chis.example.org",
         domain_renews_on=soon,
         tls_expires_on=TODAY - datetime.timedelta(days=1),
         tls_auto_renews=False,
@@ -224,9 +224,15 @@ def test_expiring_documents_go_to_the_roles_that_renew_them(team, head, develope
     assert documents(researcher) == {"ethics_approval"}
     assert documents(developer) == set()
     # A certificate that renews itself is not reminded.
-    hosting_instance_record(
+    # (A training instance's dates are not the production domain's: not reminded either.)
+    instance_create(
         program=team,
-        domain="chis.example.org",
+        base_url="https://training.chis.example.org",
+        kind="training",
+        domain_renews_on=soon,
+    )
+    instance_update(
+        instance=instance,
         domain_renews_on=None,
         tls_expires_on=TODAY,
         tls_auto_renews=True,

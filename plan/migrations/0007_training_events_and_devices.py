@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('chtprograms', '0006_bounded_text_and_dates'),
-        ('plan', '0004_bounded_text_and_dates'),
+        ('plan', '0006_hosting_records_moved_to_instances'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('chtprograms', '0006_bounded_text_and_dates'),
-        ('instances', '0002_seed_cht_releases'),
+        ('instances', '0003_instances_from_hosting_records'),
     ]
 
     operations = [
