@@ -69,18 +69,25 @@ def program_create(
     *,
     head,
     partners: Iterable[tuple[Organization, str]] = (),
+    at: datetime.datetime | None = None,
     **fields,
 ) -> Program:
     """Create a program with its six considerations, its checklists and its first program head.
 
-    `fields` are the program's own fields (see PROGRAM_EDITABLE_FIELDS)."""
+    `fields` are the program's own fields (see PROGRAM_EDITABLE_FIELDS); `at`, for a program
+    imported with its past (or the demo's), is when its lifecycle started."""
     program = Program(**checked_fields(fields, PROGRAM_EDITABLE_FIELDS))
     program.full_clean()
     program.save()
     _partners_set(program=program, partners=partners)
     _considerations_create(program=program)
-    membership_add(program=program, user=head, role=PersonaRole.PROGRAM_HEAD)
-    lifecycle_create(program=program)
+    membership_add(
+        program=program,
+        user=head,
+        role=PersonaRole.PROGRAM_HEAD,
+        since=timezone.localdate(at) if at else None,
+    )
+    lifecycle_create(program=program, at=at)
     return program
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_login
 
-from .views import healthz
+from .views import healthz, security_txt
 
 admin.site.site_header = _("CHT Programs administration")
 admin.site.site_title = _("CHT Programs")
@@ -12,6 +12,7 @@ admin.site.login = admin_login  # the admin signs in through the site's pages (a
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,13 @@
-"""`GET /healthz`: is the app up, can it reach its database and its broker?"""
+"""`GET /healthz`: is the app up, can it reach its database and its broker? And
+`/.well-known/security.txt`: where to report a vulnerability."""
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,3 +43,20 @@ def healthz(request):
     body = {"status": "ok" if all(parts.values()) else "error"}
     body.update({name: "ok" if ok else "down" for name, ok in parts.items()})
     return JsonResponse(body, status=200 if all(parts.values()) else 503)
+
+
+@require_GET
+def security_txt(request):
+    """`/.well-known/security.txt` (RFC 9116): where this installation takes vulnerability
+    reports (`SECURITY_CONTACT`, a mailto: or https: address). 404 while none is set."""
+    contact = settings.SECURITY_CONTACT
+    if not contact:
+        raise Http404("No security contact is configured.")
+    expires = timezone.now() + datetime.timedelta(days=180)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en, fr",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

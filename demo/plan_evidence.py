@@ -20,17 +20,39 @@ from plan.indicators.models import Indicator
 from plan.risks import services as risks_services
 from plan.risks.models import Level, Risk
 
-#: Demo data is dated as if today were this day, so that it does not change from day to day.
-DEMO_AS_OF = datetime.date(2026, 10, 31)
-
-#: currency → [(effective date, units per US dollar)]
+#: currency → [(effective date, units per US dollar)]; the first one covers the oldest
+#: programs' spending (a demo program may have started three years before today).
 DEMO_RATES = {
-    "KES": [(datetime.date(2025, 1, 1), "129.40"), (datetime.date(2026, 1, 1), "129.20")],
-    "UGX": [(datetime.date(2025, 1, 1), "3680"), (datetime.date(2026, 1, 1), "3610")],
-    "NPR": [(datetime.date(2025, 1, 1), "136.90"), (datetime.date(2026, 1, 1), "140.50")],
-    "XOF": [(datetime.date(2025, 1, 1), "630"), (datetime.date(2026, 1, 1), "570")],
-    "TZS": [(datetime.date(2025, 1, 1), "2480"), (datetime.date(2026, 1, 1), "2560")],
-    "MWK": [(datetime.date(2025, 1, 1), "1735"), (datetime.date(2026, 1, 1), "1740")],
+    "KES": [
+        (datetime.date(2021, 1, 1), "110.20"),
+        (datetime.date(2025, 1, 1), "129.40"),
+        (datetime.date(2026, 1, 1), "129.20"),
+    ],
+    "UGX": [
+        (datetime.date(2021, 1, 1), "3650"),
+        (datetime.date(2025, 1, 1), "3680"),
+        (datetime.date(2026, 1, 1), "3610"),
+    ],
+    "NPR": [
+        (datetime.date(2021, 1, 1), "118.00"),
+        (datetime.date(2025, 1, 1), "136.90"),
+        (datetime.date(2026, 1, 1), "140.50"),
+    ],
+    "XOF": [
+        (datetime.date(2021, 1, 1), "540"),
+        (datetime.date(2025, 1, 1), "630"),
+        (datetime.date(2026, 1, 1), "570"),
+    ],
+    "TZS": [
+        (datetime.date(2021, 1, 1), "2310"),
+        (datetime.date(2025, 1, 1), "2480"),
+        (datetime.date(2026, 1, 1), "2560"),
+    ],
+    "MWK": [
+        (datetime.date(2021, 1, 1), "780"),
+        (datetime.date(2025, 1, 1), "1735"),
+        (datetime.date(2026, 1, 1), "1740"),
+    ],
 }
 
 #: (category, stage, description, typical US dollars)
@@ -100,9 +122,10 @@ def _months_after(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
 
 
-def plan_values(rng: random.Random, *, start, end, currency) -> dict:
-    """Every random value of a program's plan and evidence, drawn up front."""
-    last = min(end, DEMO_AS_OF)
+def plan_values(rng: random.Random, *, start, end, currency, today: datetime.date) -> dict:
+    """Every random value of a program's plan and evidence, drawn up front (nothing happens
+    after `today`)."""
+    last = min(end, today - datetime.timedelta(days=1))
     lines = [
         (category, stage, name, _money(usd * rng.uniform(0.6, 1.6), currency))
         for category, stage, name, usd in rng.sample(BUDGET_TEMPLATES, k=rng.randint(3, 6))

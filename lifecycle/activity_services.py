@@ -23,8 +23,11 @@ def activity_update(
     status: str,
     evidence_note: str = "",
     evidence_url: str = "",
+    at: datetime.datetime | None = None,
 ) -> StageActivity:
-    """Record progress on an activity; done needs evidence, not applicable needs a reason."""
+    """Record progress on an activity; done needs evidence, not applicable needs a reason.
+
+    `at` is when it was finished, for work imported with its past (or the demo's)."""
     previous = activity.status
     activity.status = status
     activity.evidence_note = (evidence_note or "").strip()
@@ -32,7 +35,7 @@ def activity_update(
     if activity.is_finished:
         if status != previous or activity.completed_at is None:
             activity.completed_by = by
-            activity.completed_at = timezone.now()
+            activity.completed_at = at or timezone.now()
     else:
         activity.completed_by = None
         activity.completed_at = None

@@ -5,7 +5,11 @@ stage (activities, the stage plan, the ethics approval) is written by `lifecycle
 Every transition service runs in one database transaction: it checks the transition against
 `get_available_user_stage_transitions(user)`, calls the transition method (in memory), saves the
 stage, writes the history row (and the gate review for `advance` / `close`) and schedules the
-"entered stage" follow-ups with `transaction.on_commit`."""
+"entered stage" follow-ups with `transaction.on_commit`.
+
+An import (or the demo) that writes a program's past passes `at`, the time a step happened:
+not in the future and not before the step it follows. People's decisions never pass it, so the
+history users write is stamped when they write it."""
 
 import datetime
 from collections.abc import Iterable
@@ -89,17 +93,38 @@ def stage_plan_dates(
     return plans
 
 
+def _checked_past(at: datetime.datetime | None, *, after: datetime.datetime | None = None):
+    """`at`, the time a past event happened (imports and the demo pass it; people never do):
+    not in the future, and not before the event it follows, so that the history stays in order."""
+    if at is None:
+        return None
+    if timezone.is_naive(at):
+        raise ValueError("Give the time of a past event with its time zone.")
+    if at > timezone.now():
+        raise ValueError("A past event cannot happen in the future.")
+    if after is not None and at < after:
+        raise ValueError("A past event cannot come before the one it follows.")
+    return at
+
+
 @transaction.atomic
-def lifecycle_create(*, program: Program) -> Lifecycle:
+def lifecycle_create(*, program: Program, at: datetime.datetime | None = None) -> Lifecycle:
     """Start a new program at initiation: its lifecycle, stage plan and activities.
 
     Activities come from the active templates for the program's type; each is due at the
     planned end of its stage and assigned to the team member holding its suggested role, if any.
+    `at`, for a program imported with its past (or the demo's), is when it started.
     """
+    at = _checked_past(at)
     lifecycle = Lifecycle(program=program)
+    if at is not None:
+        lifecycle.stage_entered_at = at
     # The stage is protected (set only by transitions): clean_fields() would reassign it.
     lifecycle.full_clean(exclude=["stage"])
     lifecycle.save()
+    if at is not None:  # `created_at` is set on insert; a past start is written after it
+        Lifecycle.objects.filter(pk=lifecycle.pk).update(created_at=at)
+        lifecycle.created_at = at
     plans = StagePlan.objects.bulk_create(
         StagePlan(lifecycle=lifecycle, stage=stage, planned_start=start, planned_end=end)
         for stage, start, end in stage_plan_dates(program.planned_start, program.planned_end)
@@ -184,10 +209,14 @@ def _run_transition(
     note: str = "",
     waive: Iterable[str] = (),
     to: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     note = (note or "").strip()
     waive = frozenset(waive)
     with transaction.atomic():
+        if at is not None:
+            last = lifecycle.history.order_by("-at", "-id").values_list("at", flat=True).first()
+            at = _checked_past(at, after=last or lifecycle.created_at)
         if expected_stage is not None and lifecycle.stage != expected_stage:
             raise ConcurrentTransition("The stage changed since the page was loaded.")
         lifecycle.waived_criteria = waive
@@ -214,7 +243,13 @@ def _run_transition(
             kwargs = {"to": to} if name == TransitionName.SEND_BACK else {}
             # The method re-checks the conditions (with the same waiver and facts) and changes
             # the fields in memory; save() refuses if the stored stage moved meanwhile.
+            entered_at = lifecycle.stage_entered_at
             TRANSITION_METHODS[name](lifecycle, **kwargs)
+            if at is not None:  # the methods stamp the time they run: a past event's instead
+                if lifecycle.stage_entered_at != entered_at:
+                    lifecycle.stage_entered_at = at
+                if lifecycle.held_since is not None and name == TransitionName.HOLD:
+                    lifecycle.held_since = at
         finally:
             lifecycle.waived_criteria = frozenset()
             lifecycle.gate_context = None
@@ -225,7 +260,7 @@ def _run_transition(
             source=source,
             target=lifecycle.stage,
             by=by,
-            at=timezone.now(),
+            at=at or timezone.now(),
             note=note,
             waived_criteria=[{"id": result.id, "label": result.label} for result in waived],
         )
@@ -277,6 +312,7 @@ def lifecycle_advance(
     note: str = "",
     waive: Iterable[str] = (),
     expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     """Go to the next stage: the gate is met, or its unmet criteria are waived with a reason."""
     return _transition(
@@ -286,6 +322,7 @@ def lifecycle_advance(
         expected_stage=expected_stage,
         note=note,
         waive=waive,
+        at=at,
     )
 
 
@@ -296,6 +333,7 @@ def lifecycle_close(
     note: str = "",
     waive: Iterable[str] = (),
     expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     """Closeout → closed, through the closeout gate."""
     return _transition(
@@ -305,11 +343,18 @@ def lifecycle_close(
         expected_stage=expected_stage,
         note=note,
         waive=waive,
+        at=at,
     )
 
 
 def lifecycle_send_back(
-    *, lifecycle: Lifecycle, by, to: str, note: str, expected_stage: str | None = None
+    *,
+    lifecycle: Lifecycle,
+    by,
+    to: str,
+    note: str,
+    expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     """Return to an earlier stage, with a reason (e.g. support → building for enhancements)."""
     return _transition(
@@ -319,11 +364,17 @@ def lifecycle_send_back(
         expected_stage=expected_stage,
         note=note,
         to=to,
+        at=at,
     )
 
 
 def lifecycle_hold(
-    *, lifecycle: Lifecycle, by, note: str, expected_stage: str | None = None
+    *,
+    lifecycle: Lifecycle,
+    by,
+    note: str,
+    expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     return _transition(
         lifecycle=lifecycle,
@@ -331,11 +382,17 @@ def lifecycle_hold(
         name=TransitionName.HOLD,
         expected_stage=expected_stage,
         note=note,
+        at=at,
     )
 
 
 def lifecycle_resume(
-    *, lifecycle: Lifecycle, by, note: str = "", expected_stage: str | None = None
+    *,
+    lifecycle: Lifecycle,
+    by,
+    note: str = "",
+    expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     """Back to the stage the program was put on hold from."""
     return _transition(
@@ -344,11 +401,17 @@ def lifecycle_resume(
         name=TransitionName.RESUME,
         expected_stage=expected_stage,
         note=note,
+        at=at,
     )
 
 
 def lifecycle_cancel(
-    *, lifecycle: Lifecycle, by, note: str, expected_stage: str | None = None
+    *,
+    lifecycle: Lifecycle,
+    by,
+    note: str,
+    expected_stage: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> StageTransition:
     """Stop the program for good, with a reason. Allowed from any state but closed."""
     return _transition(
@@ -357,6 +420,7 @@ def lifecycle_cancel(
         name=TransitionName.CANCEL,
         expected_stage=expected_stage,
         note=note,
+        at=at,
     )
 
 

@@ -366,3 +366,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Where this installation takes vulnerability reports, published at /.well-known/security.txt
+# (RFC 9116): a "mailto:" or "https:" address. Empty: the file answers 404.
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="")

@@ -1,7 +1,10 @@
+import itertools
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from chtprograms.models import Consideration, Program
 from personas.models import Membership, PersonaRole
@@ -62,3 +65,59 @@ def test_demo_users_cover_every_persona_a_reviewer_and_an_admin():
     assert len(countries) >= 2
     statuses = set(Consideration.objects.values_list("status", flat=True))
     assert len(statuses) >= 2  # considerations in varied states
+
+
+def test_the_demo_portfolio_tells_the_truth():
+    """Each program's past happened over months: days in stage spread out, most programs within
+    their stage's plan, activities of past stages finished, stage durations measurable,
+    checklists that agree with their area's status and leads from the program's country."""
+    from lifecycle.models import Lifecycle, StageActivity, StageTransition
+    from lifecycle.portfolio_selectors import (
+        programs_active,
+        programs_past_planned_end,
+        programs_with_overdue_activities,
+        stage_durations,
+    )
+    from lifecycle.stages import FINISHED_STATUSES, WORK_STAGES
+
+    call_command("seed_demo", programs=60, seed=42)
+    today = timezone.localdate()
+    programs = Program.objects.all()
+    active = programs_active(programs)
+    days = [
+        (today - timezone.localdate(entered)).days
+        for entered in Lifecycle.objects.filter(stage__in=WORK_STAGES).values_list(
+            "stage_entered_at", flat=True
+        )
+    ]
+    assert min(days) >= 1
+    assert max(days) >= 60
+    assert len(set(days)) >= len(days) // 2  # a spread, not everyone on the same day
+    assert programs_past_planned_end(active).count() < active.count() / 3
+    assert programs_with_overdue_activities(programs).count() < active.count() / 3
+    measured = [row for row in stage_durations(programs=programs) if row.actual_count]
+    assert len(measured) >= 5
+    assert all(row.actual_median >= 5 for row in measured)
+    # activities of the stages a program has left are done or not applicable, before it left
+    for lifecycle in Lifecycle.objects.select_related("program"):
+        history = list(StageTransition.objects.filter(lifecycle=lifecycle).order_by("at"))
+        assert lifecycle.created_at < timezone.now()
+        assert all(earlier.at < later.at for earlier, later in itertools.pairwise(history))
+        for step in history:
+            if step.transition != "advance":
+                continue
+            left = StageActivity.objects.filter(program=lifecycle.program, stage=step.source)
+            assert not left.exclude(status__in=FINISHED_STATUSES).exists()
+            assert not left.filter(completed_at__gt=step.at).exists()
+    # checklists agree with their area's status
+    for consideration in Consideration.objects.prefetch_related("items"):
+        ticked = [item.done for item in consideration.items.all()]
+        if consideration.status == Consideration.Status.ADDRESSED:
+            assert all(ticked), consideration
+        elif consideration.status == Consideration.Status.NOT_STARTED:
+            assert not any(ticked), consideration
+        elif len(ticked) > 1:
+            assert any(ticked) and not all(ticked), consideration
+    # the lead organization works in the program's country
+    for program in programs.select_related("lead_organization"):
+        assert program.lead_organization.country in ("", program.country)
