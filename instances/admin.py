@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CHTRelease, Instance, InstanceFlag, Snapshot
+from core.admin import ReadOnlyAdmin
+
+from .models import CHTRelease, GoLiveReadiness, Instance, InstanceFlag, Snapshot
 
 
 @admin.register(CHTRelease)
@@ -70,3 +72,20 @@ class InstanceFlagAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GoLiveReadiness)
+class GoLiveReadinessAdmin(ReadOnlyAdmin):
+    """Kept on the program's Go-live tab (the service validates it); read here."""
+
+    list_display = [
+        "program",
+        "credential_delivery",
+        "backups_3_2_1",
+        "last_restore_tested_on",
+        "monitoring_alerts",
+        "support_shared_on",
+    ]
+    list_filter = ["credential_delivery", "backups_3_2_1", "monitoring_alerts"]
+    list_select_related = ["program"]
+    search_fields = ["program__name"]

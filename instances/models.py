@@ -343,3 +343,9 @@ def parse_version(version: str) -> tuple[int, int] | None:
     if len(head) < 2 or not head[0].isdigit() or not head[1].isdigit():
         return None
     return int(head[0]), int(head[1])
+
+
+# Django finds the app's models in this module; go-live readiness keeps its own folder.
+from instances.golive.models import GoLiveReadiness  # noqa: E402
+
+__all__ = ["CHTRelease", "GoLiveReadiness", "Instance", "InstanceFlag", "Kind", "Snapshot"]

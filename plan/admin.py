@@ -11,9 +11,11 @@ from core.admin import ReadOnlyAdmin
 from plan.budget.models import BudgetLine, ExchangeRate, Expenditure
 from plan.budget.services import exchange_rate_set
 from plan.chw_support.models import CHWSupport
+from plan.devices.models import Device
 from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Risk, ScalingDecision
+from plan.training.models import TrainingEvent
 
 
 @admin.register(ExchangeRate)
@@ -117,3 +119,20 @@ class HostingEstimateAdmin(ReadOnlyAdmin):
     list_display = ["program", "users", "population", "years", "monthly_usd", "created_at"]
     list_select_related = ["program"]
     readonly_fields = ["documents", "disk_gb", "cpus", "ram_gb", "monthly_usd"]
+
+
+@admin.register(TrainingEvent)
+class TrainingEventAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "program", "kind", "starts_on", "participants", "facilitators"]
+    list_filter = ["kind", "evaluation_level"]
+    list_select_related = ["program"]
+    search_fields = ["place", "program__name"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ["imei", "phone_model", "program", "user_name", "android_version", "status"]
+    list_filter = ["status"]
+    list_select_related = ["program"]
+    search_fields = ["imei", "sim_number", "user_name", "phone_model", "program__name"]

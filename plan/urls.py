@@ -1,12 +1,15 @@
-"""Plan-and-evidence pages of a program: budget, hosting, indicators, CHW support, risks."""
+"""Plan-and-evidence pages of a program: budget, hosting, indicators, CHW support, training,
+devices, risks."""
 
 from django.urls import path
 
 from plan.budget import views as budget_views
 from plan.chw_support import views as chw_support_views
+from plan.devices import views as devices_views
 from plan.hosting import views as hosting_views
 from plan.indicators import views as indicators_views
 from plan.risks import views as risks_views
+from plan.training import views as training_views
 
 app_name = "plan"
 
@@ -117,5 +120,33 @@ urlpatterns = [
         "programs/<slug:slug>/scaling-decision/",
         risks_views.scaling_decision,
         name="scaling-decision",
+    ),
+    path("programs/<slug:slug>/training/", training_views.training, name="training"),
+    path(
+        "programs/<slug:slug>/training/new/",
+        training_views.training_event_create,
+        name="training-event-create",
+    ),
+    path(
+        "programs/<slug:slug>/training/<int:pk>/edit/",
+        training_views.training_event_edit,
+        name="training-event-edit",
+    ),
+    path(
+        "programs/<slug:slug>/training/<int:pk>/delete/",
+        training_views.training_event_delete,
+        name="training-event-delete",
+    ),
+    path("programs/<slug:slug>/devices/", devices_views.devices, name="devices"),
+    path("programs/<slug:slug>/devices/new/", devices_views.device_create, name="device-create"),
+    path(
+        "programs/<slug:slug>/devices/<int:pk>/edit/",
+        devices_views.device_edit,
+        name="device-edit",
+    ),
+    path(
+        "programs/<slug:slug>/devices/<int:pk>/delete/",
+        devices_views.device_delete,
+        name="device-delete",
     ),
 ]

@@ -19,6 +19,7 @@ from django_countries import countries
 
 from chtprograms.models import Health, Program
 from chtprograms.selectors import ProgramFilters, program_list
+from instances.golive.selectors import programs_with_waived_readiness
 from lifecycle.portfolio_selectors import (
     StageDurations,
     overdue_activity_totals,
@@ -40,6 +41,7 @@ from plan.budget.selectors import (
 )
 from plan.chw_support.selectors import CHWTotals, chw_support_totals, programs_with_chw_support
 from plan.indicators.selectors import IndicatorStatus, indicator_statuses
+from portfolio.field_practice import FieldPractice, field_practice_totals, with_field_practice
 
 #: “Only …” filters: the programs behind a tile that is not a plain field value.
 ONLY_CHOICES = [
@@ -51,6 +53,7 @@ ONLY_CHOICES = [
     ("unskilled", _("No CHW refresher training in 12 months")),
     ("unsupervised", _("Too few CHW supervisors")),
     ("stock_outs", _("CHW stock-outs")),
+    ("golive_waived", _("In implementation with go-live criteria waived")),
 ]
 #: 4S gap code (`chw_gap_conditions`) → the “only” filter showing the programs with it.
 GAP_FILTERS = {
@@ -70,6 +73,8 @@ def _only(programs: QuerySet[Program], only: str, today: datetime.date) -> Query
         return programs_past_planned_end(programs, today=today)
     if only == "chw":
         return programs_with_chw_support(programs)
+    if only == "golive_waived":
+        return programs_with_waived_readiness(programs)
     gap = {only: gap for gap, only in GAP_FILTERS.items()}.get(only)
     if gap:
         return programs_with_chw_support(programs, gap=gap, today=today)
@@ -157,6 +162,7 @@ class Dashboard:
     budget: UsdBudgetBreakdown
     indicators: dict[str, dict[str, int]]  # program type → {status → indicators}
     durations: list[StageDurations]
+    field_practice: FieldPractice | None = None  # training, devices, go-live waivers
 
     @property
     def indicator_counts(self) -> tuple[int, int]:
@@ -220,6 +226,7 @@ def portfolio_dashboard(
         budget=budget_usd_breakdown(programs=programs, today=today),
         indicators=indicator_statuses(programs=programs, today=today),
         durations=stage_durations(programs=programs, today=today),
+        field_practice=field_practice_totals(programs=programs),
     )
 
 
@@ -275,6 +282,7 @@ def portfolio_table(
             output_field=DecimalField(),
         )
     )
+    programs = with_field_practice(programs)
     return programs.order_by(*_ordering(sort))
 
 

@@ -175,6 +175,7 @@ def _tile_context(filters: selectors.PortfolioFilters, data: selectors.Dashboard
             "chw": _link(filters, only="chw"),
             "unpaid": _link(filters, only="unpaid"),
             "spent": _link(filters, sort="-spent"),
+            "golive_waived": _link(filters, only="golive_waived"),
         },
         "stage_rows": [
             (stage, label, count, _link(filters, stage=stage))
@@ -231,6 +232,12 @@ def _export_rows(request, rows):
         _("Forecast"),
         _("Spent"),
         _("Spent %"),
+        _("Training events"),
+        _("Trained participants"),
+        _("Last training"),
+        _("Devices"),
+        _("Working devices"),
+        _("Devices lost or broken"),
     ]
     slug = "--slug--"
     address = request.build_absolute_uri(reverse("chtprograms:program-detail", args=[slug]))
@@ -259,6 +266,12 @@ def _export_rows(request, rows):
             row.forecast.quantize(CENT),
             row.spent.quantize(CENT),
             "" if row.percent_spent is None else row.percent_spent,
+            program.fp_training_events,
+            program.fp_training_participants,
+            program.fp_last_training.isoformat() if program.fp_last_training else "",
+            program.fp_devices,
+            program.fp_devices_working,
+            program.fp_devices_lost_or_broken,
         ]
 
 

@@ -45,6 +45,8 @@ from plan.chw_support import selectors as chw_support_selectors
 from plan.indicators import charts as indicators_charts
 from plan.indicators import selectors as indicators_selectors
 from plan.risks import selectors as risks_selectors
+from reports.field_practice import SECTIONS as FIELD_PRACTICE_SECTIONS
+from reports.field_practice import field_practice_content
 
 logger = logging.getLogger(__name__)
 # WeasyPrint tells every layout step at INFO: not worth a worker's log.
@@ -76,6 +78,7 @@ SECTIONS = (
     ("chw-support", gettext_lazy("CHW support (4S)")),
     ("risks-lessons", gettext_lazy("Risks, challenges and lessons")),
     ("scaling", gettext_lazy("Scaling decision")),
+    *FIELD_PRACTICE_SECTIONS,
 )
 
 
@@ -275,7 +278,7 @@ def report_content(
         )
         for item in charted
     ]
-    support = chw_support_selectors.chw_support_get(program=program)
+    support = chw_support_selectors.chw_support_get(program=program, today=today)
     considerations = list(program_selectors.consideration_list(program=program))
     for consideration in considerations:
         items = list(consideration.items.all())  # prefetched
@@ -334,6 +337,7 @@ def report_content(
         "lessons": lessons[:MAX_LESSONS],
         "lessons_left_out": max(len(lessons) - MAX_LESSONS, 0),
         "scaling_decision": risks_selectors.scaling_decision_get(program=program),
+        **field_practice_content(program=program, support=support),
     }
 
 

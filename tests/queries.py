@@ -54,6 +54,10 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
         },
     ),
     (
+        "training / devices / go-live (2 or 30 events and devices; 9 go-live criteria)",
+        {"training page": 7, "devices page": 8, "go-live page": 10},
+    ),
+    (
         "reminder scan per batch of recipients (10 or 200 programs)",
         {"reminder scan": 9},
     ),
@@ -63,7 +67,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
     ),
     (
         "portfolio, filtered or not / its CSV export (10 or 500 programs)",
-        {"portfolio": 17, "portfolio CSV export": 6},
+        {"portfolio": 20, "portfolio CSV export": 6},
     ),
     (
         "calendar feed of a head / of a developer / a program's team feed (3 or 30 programs)",

@@ -25,8 +25,10 @@ from lifecycle.models import StageActivity
 from personas.models import PersonaRole
 from personas.services import membership_add
 from plan.chw_support.services import chw_support_save
+from plan.devices.services import device_create
 from plan.hosting.services import hosting_estimate_save
 from plan.risks.services import scaling_decision_record
+from plan.training.services import training_event_create
 from reminders.models import Notification, NotificationKind
 from tests.factories import (
     BudgetLineFactory,
@@ -76,6 +78,10 @@ OBJECT_OF_ROUTE = {
     "plan:risk-delete": "risk",
     "plan:lesson-edit": "lesson",
     "plan:lesson-delete": "lesson",
+    "plan:training-event-edit": "training_event",
+    "plan:training-event-delete": "training_event",
+    "plan:device-edit": "device",
+    "plan:device-delete": "device",
     "reminders:notification-read": "notification",
     "reports:report-download": "report",
 }
@@ -120,7 +126,15 @@ def build_world() -> dict:
             overprovisioning=5,
         ),  # fmt: skip
         "report": CloseoutReportFactory(program=program, requested_by=head),
-    }
+        "training_event": training_event_create(
+            program=program, kind="refresher", starts_on=datetime.date(2027, 2, 1),
+            ends_on=datetime.date(2027, 2, 2), place="Kisumu", participants=12, facilitators=2,
+        ),
+        "device": device_create(
+            program=program, phone_model="Tecno Spark 10", imei="490154203237518",
+            android_version="13", ram_gb=Decimal(4), storage_gb=64,
+        ),
+    }  # fmt: skip
     program_health_record(program=program, by=head, status="at_risk", note="Phones are late")
     data_sharing_agreement_record(
         program=program,

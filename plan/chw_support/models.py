@@ -110,6 +110,13 @@ class CHWSupport(models.Model):
             raise ValidationError(errors)
 
     @property
+    def latest_refresher(self) -> datetime.date | None:
+        """The later of the date typed here and the last refresher among the program's training
+        events (`last_refresher_event`, annotated by the selectors)."""
+        dates = [self.last_refresher, getattr(self, "last_refresher_event", None)]
+        return max((date for date in dates if date), default=None)
+
+    @property
     def chws_per_supervisor(self) -> Decimal | None:
         if not self.supervisor_count:
             return None
@@ -118,7 +125,8 @@ class CHWSupport(models.Model):
     def gaps(self, *, today: datetime.date, per_supervisor_limit: int) -> list[tuple[str, str]]:
         """What is missing in the 4S, as (code, message) pairs; empty when nothing is."""
         gaps = []
-        if self.last_refresher is None or self.last_refresher < today - relativedelta(months=12):
+        last = self.latest_refresher
+        if last is None or last < today - relativedelta(months=12):
             gaps.append(("skilled", _("No refresher training in the last 12 months.")))
         if self.chw_count and not self.supervisor_count:
             gaps.append(("supervised", _("No supervisor recorded.")))

@@ -13,11 +13,18 @@ from chtprograms.models import (
     Program,
 )
 from plan.chw_support.models import CHWSupport
+from plan.training.models import TrainingEvent
+from plan.training.selectors import last_refresher_subquery
 
 
-def chw_support_get(*, program: Program) -> CHWSupport | None:
-    """The program's CHW support (4S) record, or None when it has not been recorded."""
-    return CHWSupport.objects.filter(program=program).first()
+def chw_support_get(*, program: Program, today: datetime.date | None = None) -> CHWSupport | None:
+    """The program's CHW support (4S) record, or None when it has not been recorded; with the
+    end of its last refresher training event up to `today` (`last_refresher_event`)."""
+    return (
+        CHWSupport.objects.filter(program=program)
+        .annotate(last_refresher_event=last_refresher_subquery(today=today or timezone.localdate()))
+        .first()
+    )
 
 
 def chw_support_gaps(
@@ -37,8 +44,17 @@ def chw_gap_conditions(*, today: datetime.date | None = None) -> dict[str, Q]:
     today = today or timezone.localdate()
     limit = settings.CHW_PER_SUPERVISOR_LIMIT
     return {
-        "skilled": Q(last_refresher__isnull=True)
-        | Q(last_refresher__lt=today - relativedelta(months=12)),
+        "skilled": (
+            Q(last_refresher__isnull=True) | Q(last_refresher__lt=today - relativedelta(months=12))
+        )
+        & ~Exists(
+            TrainingEvent.objects.filter(
+                program=OuterRef("program"),
+                kind=TrainingEvent.Kind.REFRESHER,
+                ends_on__gte=today - relativedelta(months=12),
+                ends_on__lte=today,
+            )
+        ),
         "supervised": Q(chw_count__gt=0)
         & (Q(supervisor_count__isnull=True) | Q(chw_count__gt=F("supervisor_count") * limit)),
         "salaried": Q(compensation_model=CHWSupport.Compensation.UNPAID),

@@ -84,8 +84,49 @@ def meet_gate(program, stage, by):
         set_consideration(program, "technical", Consideration.Status.IN_PROGRESS)
         set_consideration(program, "human_resources", Consideration.Status.IN_PROGRESS)
         meet_plan(program)
+    if stage == "hosting":
+        meet_golive(program)
     if stage == "closeout":
         meet_closeout(program, by)
+
+
+def meet_golive(program):
+    """The hosting gate's go-live readiness criteria: training and production instances with a
+    cut-over date and renewal dates, and a readiness record that meets every criterion."""
+    import datetime
+
+    from instances.golive.services import readiness_save
+    from instances.models import CHTRelease
+    from instances.services import instance_create
+
+    today = datetime.date.today()  # noqa: DTZ011 — dates in the past, whatever the zone
+    CHTRelease.objects.get_or_create(
+        major=5, minor=2, defaults={"released_on": datetime.date(2026, 6, 26)}
+    )
+    if not program.cht_instances.exists():
+        for kind in ("training", "production"):
+            instance_create(
+                program=program,
+                kind=kind,
+                base_url=f"https://{kind}.{program.slug}.example.org",
+                polling_enabled=False,
+                cutover_on=today,
+                tls_expires_on=today + datetime.timedelta(days=90),
+                domain_renews_on=today + datetime.timedelta(days=300),
+            )
+    readiness_save(
+        program=program,
+        training_app_removed_on=today,
+        credential_delivery="magic_link",
+        backups_3_2_1=True,
+        last_restore_tested_on=today,
+        monitoring_separate_server=True,
+        monitoring_alerts=True,
+        app_languages="English, Swahili",
+        privacy_policy_languages="Swahili, English",
+        support_shared_on=today,
+        cht_version="5.2.0",
+    )
 
 
 def meet_plan(program):

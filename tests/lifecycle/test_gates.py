@@ -33,16 +33,25 @@ def test_built_in_criteria(program, research_program):
         "planning.budget_forecast",
         "planning.indicator_baselines",
     ]
+    golive = [
+        f"hosting.golive_{suffix}"
+        for suffix in (
+            "instances", "training_app_removed", "credentials", "tls_domain", "backups",
+            "monitoring", "privacy_policy", "support_structure", "cht_version",
+        )
+    ]  # fmt: skip
     assert [c.id for c in gates.criteria_for(Stage.HOSTING, program)] == [
-        "hosting.required_activities"
+        "hosting.required_activities",
+        *golive,
     ]
     research = [c for c in gates.criteria_for(Stage.HOSTING, research_program)]
     assert [c.id for c in research] == [
         "hosting.required_activities",
         "hosting.research_ethics_addressed",
         "hosting.research_ethics_approval",
+        *golive,
     ]
-    assert [c.waivable for c in research] == [True, False, False]
+    assert [c.waivable for c in research] == [True, False, False, *[True] * len(golive)]
     assert [c.id for c in gates.criteria_for(Stage.CLOSEOUT, program)] == [
         "closeout.required_activities",
         "closeout.scaling_decision",

@@ -29,7 +29,14 @@ from lifecycle.stages import WORK_STAGES, ActivityStatus, Decision, Stage
 from personas.models import PersonaRole
 from tests.factories import ProgramFactory
 
-from .conftest import finish_activities, meet_gate, meet_plan, set_consideration, walk_to
+from .conftest import (
+    finish_activities,
+    meet_gate,
+    meet_golive,
+    meet_plan,
+    set_consideration,
+    walk_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +245,7 @@ def test_optional_activities_do_not_hold_the_gate(program, head):
 def test_a_research_program_cannot_enter_implementation_without_ethics(research_program, head):
     lifecycle = walk_to(research_program, Stage.HOSTING, head)
     finish_activities(research_program, Stage.HOSTING, head)
+    meet_golive(research_program)  # the go-live criteria: only ethics stays in the way
     with pytest.raises(GateNotMet) as refused:
         lifecycle_advance(
             lifecycle=lifecycle,
@@ -265,6 +273,7 @@ def test_a_research_program_cannot_enter_implementation_without_ethics(research_
 def test_an_expired_ethics_approval_does_not_count(research_program, head):
     lifecycle = walk_to(research_program, Stage.HOSTING, head)
     finish_activities(research_program, Stage.HOSTING, head)
+    meet_golive(research_program)  # the go-live criteria: only ethics stays in the way
     set_consideration(research_program, "ethics", Consideration.Status.ADDRESSED)
     ethics_approval_record(
         program=research_program,

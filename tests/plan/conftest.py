@@ -1,10 +1,15 @@
 """The plan and evidence pages' fixtures: a program with one of everything, its people."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 
 from personas.models import PersonaRole
 from personas.services import membership_add
+from plan.devices import services as devices_services
 from plan.hosting import services as hosting_services
+from plan.training import services as training_services
 from tests.factories import (
     BudgetLineFactory,
     ExpenditureFactory,
@@ -18,6 +23,24 @@ from tests.factories import (
 )
 
 from .pages import START
+
+#: A valid training event and device (tests override what they look at).
+TRAINING = {
+    "kind": "direct",
+    "starts_on": datetime.date(2027, 2, 1),
+    "ends_on": datetime.date(2027, 2, 3),
+    "place": "Kisumu",
+    "participants": 20,
+    "facilitators": 2,
+}
+DEVICE = {
+    "user_name": "Achieng",
+    "phone_model": "Tecno Spark 10",
+    "imei": "490154203237518",
+    "android_version": "13",
+    "ram_gb": Decimal("4"),
+    "storage_gb": 64,
+}
 
 
 @pytest.fixture
@@ -50,6 +73,8 @@ def world():
         "risk": RiskFactory(program=program),
         "lesson": LessonFactory(program=program),
         "estimate": estimate,
+        "training_event": training_services.training_event_create(program=program, **TRAINING),
+        "device": devices_services.device_create(program=program, **DEVICE),
     }
 
 

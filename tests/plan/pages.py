@@ -6,14 +6,24 @@ from django.urls import reverse
 
 from plan.budget.models import BudgetLine, Expenditure
 from plan.chw_support.models import CHWSupport
+from plan.devices.models import Device
 from plan.hosting.models import HostingEstimate
 from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Risk, ScalingDecision
+from plan.training.models import TrainingEvent
 
 START = datetime.date(2027, 1, 1)
 
 
-READ_PAGES = ["budget", "hosting-estimate", "indicators", "chw-support", "risks"]
+READ_PAGES = [
+    "budget",
+    "hosting-estimate",
+    "indicators",
+    "chw-support",
+    "risks",
+    "training",
+    "devices",
+]
 #: (url name, the object whose pk the url takes, or None)
 CHANGE_PAGES = [
     ("budget-line-create", None),
@@ -36,6 +46,12 @@ CHANGE_PAGES = [
     ("lesson-edit", "lesson"),
     ("lesson-delete", "lesson"),
     ("scaling-decision", None),
+    ("training-event-create", None),
+    ("training-event-edit", "training_event"),
+    ("training-event-delete", "training_event"),
+    ("device-create", None),
+    ("device-edit", "device"),
+    ("device-delete", "device"),
 ]
 CHANGE_POSTS = [*CHANGE_PAGES, ("hosting-estimate-add-to-budget", "estimate")]
 
@@ -47,6 +63,7 @@ def url(world, name, key=None):
 
 def counts():
     models = [BudgetLine, Expenditure, Indicator, Measurement, Risk, Lesson, CHWSupport]
+    models += [TrainingEvent, Device]
     return [model.objects.count() for model in [*models, ScalingDecision, HostingEstimate]]
 
 
@@ -57,3 +74,13 @@ def assert_form_error(response, field_id, text):
     assert f'href="#{field_id}"' in page  # which links to the field
     assert f'id="{field_id}_error"' in page  # and the error beside it
     assert text in page
+
+
+def imei(n: int) -> str:
+    """A valid IMEI (Luhn check digit) for each n."""
+    body = f"35{n:012d}"
+    total = 0
+    for index, char in enumerate(body):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return body + str((10 - total % 10) % 10)

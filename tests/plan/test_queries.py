@@ -1,13 +1,16 @@
 """The plan and evidence pages make the same number of queries whatever the amount of data."""
 
 import datetime
+import itertools
 
 import pytest
 
 from personas.models import PersonaRole
 from personas.services import membership_add
 from plan.chw_support import services as chw_support_services
+from plan.devices import services as devices_services
 from plan.hosting import services as hosting_services
+from plan.training import services as training_services
 from tests.factories import (
     BudgetLineFactory,
     ExchangeRateFactory,
@@ -20,9 +23,12 @@ from tests.factories import (
 )
 from tests.queries import assert_same_count, exact_queries, get_counted, pinned
 
-from .pages import READ_PAGES, url
+from .conftest import DEVICE, TRAINING
+from .pages import READ_PAGES, imei, url
 
 pytestmark = pytest.mark.django_db
+
+SERIAL = itertools.count(100)  # a new IMEI for each device any test here adds
 
 
 def fill(program, size, owner):
@@ -36,6 +42,10 @@ def fill(program, size, owner):
             MeasurementFactory(indicator=indicator, period_end=datetime.date(2027, month, 28))
         RiskFactory(program=program, owner=owner)
         LessonFactory(program=program, recorded_by=owner)
+        training_services.training_event_create(
+            program=program, **{**TRAINING, "kind": ["direct", "refresher"][n % 2]}
+        )
+        devices_services.device_create(program=program, **{**DEVICE, "imei": imei(next(SERIAL))})
         hosting_services.hosting_estimate_save(
             program=program, by=owner, users=10, population=10, workflows=1, years=1,
             overprovisioning=5,
@@ -51,6 +61,8 @@ FIGURES = {
     "indicators": "indicators page",  # indicators, their measurements
     "chw-support": "CHW support page",  # the record
     "risks": "risks and lessons page",  # risks with owners, lessons with authors, the decision
+    "training": "training page",  # the events
+    "devices": "devices page",  # the devices, CHW support (the number of CHWs)
 }
 
 

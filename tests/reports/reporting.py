@@ -8,7 +8,9 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from plan.chw_support.services import chw_support_save
+from plan.devices.services import device_create
 from plan.risks.services import lesson_create, scaling_decision_record
+from plan.training.services import training_event_create
 from tests.factories import (
     BudgetLineFactory,
     ExpenditureFactory,
@@ -45,6 +47,15 @@ def outline_titles(pdf: bytes) -> tuple[list[str], list[str]]:
     return top, nested
 
 
+def luhn_imei(n: int) -> str:
+    body = f"35{n:012d}"
+    total = sum(
+        (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 else d
+        for i, d in enumerate(int(c) for c in body)
+    )
+    return body + str((10 - total % 10) % 10)
+
+
 def grow_program(program, by, *, size: int) -> None:
     """Give a program `size` × everything the report lists: budget lines and spending,
     indicators with a year of monthly values, risks, lessons; plus CHW support and a decision."""
@@ -68,6 +79,15 @@ def grow_program(program, by, *, size: int) -> None:
                 value=Decimal(41 + month * 2 + index % 3),
             )
         RiskFactory(program=program, description=f"Risk number {index}: suppliers are late.")
+        training_event_create(
+            program=program, kind="refresher", starts_on=datetime.date(2027, 1, 10),
+            ends_on=datetime.date(2027, 1, 11), place=f"Health centre {index}",
+            participants=25, facilitators=2,
+        )  # fmt: skip
+        device_create(
+            program=program, phone_model=f"Model {index % 4}", imei=luhn_imei(index),
+            android_version="10", ram_gb=Decimal(2), storage_gb=32,
+        )  # fmt: skip
         lesson_create(
             program=program,
             by=by,
