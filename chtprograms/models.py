@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from chtprograms.considerations import Area
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -116,6 +117,8 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
 
     objects = ProgramQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("program")
@@ -170,6 +173,8 @@ class ProgramPartner(ConstraintErrorsOnFieldsMixin, models.Model):
     role = models.CharField(
         _("role"), max_length=200, help_text=_("e.g. funder, implementing partner, steward")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization__name"]
@@ -236,6 +241,8 @@ class Consideration(models.Model):
     notes = models.TextField(_("notes"), blank=True, **text_limit(LONG_TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "id"]
         verbose_name = _("consideration")
@@ -254,6 +261,8 @@ class ConsiderationItem(models.Model):
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -287,6 +296,8 @@ class DataSharingAgreement(models.Model):
         _("expires on"), null=True, blank=True, validators=[validate_date_in_range]
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("data-sharing agreement")

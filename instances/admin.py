@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import HistoryAdmin
+
 from .models import CHTRelease, Instance, InstanceFlag, Snapshot
 
 
@@ -13,7 +15,7 @@ class CHTReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instance)
-class InstanceAdmin(admin.ModelAdmin):
+class InstanceAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "kind", "base_url", "polling_enabled", "has_credentials"]
     list_filter = ["kind", "polling_enabled"]
     list_select_related = ["program"]

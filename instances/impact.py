@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.trail import CHT
 from plan.indicators.models import Indicator, Measurement
 
 from .models import Instance, Kind, Snapshot
@@ -114,6 +116,11 @@ def impact_measurements_record(*, instance: Instance, snapshot: Snapshot) -> int
             measurement.imported_from = instance.base_url
             changed.append(measurement)
     # A person saving the same month meanwhile wins: their row makes ours a no-op.
-    Measurement.objects.bulk_create(new, ignore_conflicts=True)
-    Measurement.objects.bulk_update(changed, ["value", "source", "imported_from"])
+    bulk_create_with_history(new, Measurement, ignore_conflicts=True, default_change_reason=CHT)
+    bulk_update_with_history(
+        changed,
+        Measurement,
+        ["value", "source", "imported_from"],
+        default_change_reason=CHT,
+    )
     return len(new) + len(changed)

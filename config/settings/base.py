@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "simple_history",
     # Sign-in (accounts/): local accounts, OpenID Connect providers and MFA through allauth.
     "allauth",
     "allauth.account",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "calendars",
     "spreadsheets",
     "instances",
+    "audit",
     "demo",
     # The REST API (api/): Django REST framework, django-filter, the OpenAPI schema and its docs.
     "rest_framework",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "personas.sessions.SessionTimeoutMiddleware",
     "personas.sessions.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made a change, for the trail of every change (audit/).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -366,3 +370,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The trail of every change (django-simple-history, audit/): read-only, never reverted from the
+# admin; a history row is written in the same transaction as the change it records.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False

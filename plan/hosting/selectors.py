@@ -1,7 +1,5 @@
 """Hosting reads: saved estimates and the production instance."""
 
-
-
 from chtprograms.models import (
     Program,
 )
