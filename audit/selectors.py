@@ -28,7 +28,7 @@ from plan.indicators.models import Indicator, Measurement
 from plan.risks.models import Lesson, Risk, ScalingDecision
 
 #: Fields that change with every save and say nothing to a reader.
-UNSHOWN_FIELDS = {"id", "updated_at", "created_at", "version"}
+UNSHOWN_FIELDS = {"id", "updated_at", "created_at", "version", "program", "lifecycle"}
 
 DECISIONS = "decisions"
 
@@ -73,6 +73,38 @@ class Change:
     field: str
     old: object
     new: object
+    related: type[Model] | None = None  # old and new are ids of this model until named
+
+
+class _Related:
+    """The records a trail's changes point at (a person, an indicator…), named with one query
+    per kind of record once every change is known."""
+
+    def __init__(self):
+        self.ids: dict[type[Model], set] = {}
+
+    def note(self, change: Change) -> None:
+        if change.related is not None:
+            ids = self.ids.setdefault(change.related, set())
+            ids |= {value for value in (change.old, change.new) if isinstance(value, int)}
+
+    def name(self, changes: list[Change]) -> None:
+        found = {model: model._default_manager.in_bulk(ids) for model, ids in self.ids.items()}
+
+        def label(model, value):
+            if not isinstance(value, int):
+                return value
+            record = found[model].get(value)
+            if record is None:
+                return f"#{value}"
+            if hasattr(record, "get_full_name"):
+                return record.get_full_name() or record.get_username()
+            return str(record)
+
+        for change in changes:
+            if change.related is not None:
+                change.old = label(change.related, change.old)
+                change.new = label(change.related, change.new)
 
 
 @dataclass
@@ -150,11 +182,13 @@ def _changes(model: type[Model], before, after) -> list[Change]:
             continue
         if before is None and new in (None, "", False):
             continue
+        related = field_obj.related_model if field_obj.is_relation else None
         changes.append(
             Change(
                 str(field_obj.verbose_name),
-                _display(field_obj, old) if before is not None else "—",
-                _display(field_obj, new),
+                (old if related else _display(field_obj, old)) if before is not None else "—",
+                new if related else _display(field_obj, new),
+                related,
             )
         )
     return changes
@@ -214,6 +248,11 @@ def program_trail(*, program: Program) -> dict:
                 decision=decision,
             )
         )
+    related = _Related()
+    all_changes = [change for entry in entries for change in entry.changes]
+    for change in all_changes:
+        related.note(change)
+    related.name(all_changes)
     users = get_user_model().objects.in_bulk(people)
     for entry in entries:
         if entry.by is None and entry.by_id:
