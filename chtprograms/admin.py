@@ -9,6 +9,7 @@ from chtprograms.models import (
     Program,
     ProgramPartner,
 )
+from core.admin import HistoryAdmin
 
 
 @admin.register(Organization)
@@ -25,7 +26,7 @@ class ProgramPartnerInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(HistoryAdmin):
     list_display = ["name", "program_type", "country", "health", "planned_start", "archived_at"]
     list_filter = ["program_type", "country", "health"]
     search_fields = ["name", "slug"]
@@ -57,7 +58,7 @@ class ConsiderationItemInline(admin.TabularInline):
 
 
 @admin.register(Consideration)
-class ConsiderationAdmin(admin.ModelAdmin):
+class ConsiderationAdmin(HistoryAdmin):
     list_display = ["program", "area", "status", "risk", "owner"]
     list_filter = ["area", "status", "risk"]
     list_select_related = ["program", "owner"]
@@ -65,20 +66,20 @@ class ConsiderationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsiderationItem)
-class ConsiderationItemAdmin(admin.ModelAdmin):
+class ConsiderationItemAdmin(HistoryAdmin):
     list_display = ["label", "consideration", "done"]
     list_filter = ["done"]
     list_select_related = ["consideration__program"]
 
 
 @admin.register(ProgramPartner)
-class ProgramPartnerAdmin(admin.ModelAdmin):
+class ProgramPartnerAdmin(HistoryAdmin):
     list_display = ["program", "organization", "role"]
     list_select_related = ["program", "organization"]
 
 
 @admin.register(DataSharingAgreement)
-class DataSharingAgreementAdmin(admin.ModelAdmin):
+class DataSharingAgreementAdmin(HistoryAdmin):
     list_display = ["program", "reference", "data_controller", "signed_on", "expires_on"]
     list_select_related = ["program"]
     search_fields = ["program__name", "reference", "data_controller"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from chtprograms.considerations import Area
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -116,6 +117,8 @@ class Program(ConstraintErrorsOnFieldsMixin, models.Model):
 
     objects = ProgramQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("program")
@@ -178,6 +181,8 @@ class ProgramPartner(ConstraintErrorsOnFieldsMixin, models.Model):
     role = models.CharField(
         _("role"), max_length=200, help_text=_("e.g. funder, implementing partner, steward")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization__name"]
@@ -244,6 +249,8 @@ class Consideration(models.Model):
     notes = models.TextField(_("notes"), blank=True, **text_limit(LONG_TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["program", "id"]
         verbose_name = _("consideration")
@@ -262,6 +269,8 @@ class ConsiderationItem(models.Model):
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -301,6 +310,8 @@ class DataSharingAgreement(models.Model):
         _("expires on"), null=True, blank=True, validators=[validate_date_in_range]
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("data-sharing agreement")

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("spreadsheets.urls")),
     path("", include("instances.urls")),
+    path("", include("audit.urls")),
     path("", include("api.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin
+from core.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import CHTRelease, GoLiveReadiness, Instance, InstanceFlag, Snapshot
 
@@ -15,7 +15,7 @@ class CHTReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instance)
-class InstanceAdmin(admin.ModelAdmin):
+class InstanceAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "kind", "base_url", "polling_enabled", "has_credentials"]
     list_filter = ["kind", "polling_enabled"]
     list_select_related = ["program"]

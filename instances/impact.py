@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.trail import CHT
 from plan.indicators.models import Indicator, Measurement
 from plan.indicators.services import indicator_statuses_rebuild
 
@@ -115,8 +117,13 @@ def impact_measurements_record(*, instance: Instance, snapshot: Snapshot) -> int
             measurement.imported_from = instance.base_url
             changed.append(measurement)
     # A person saving the same month meanwhile wins: their row makes ours a no-op.
-    Measurement.objects.bulk_create(new, ignore_conflicts=True)
-    Measurement.objects.bulk_update(changed, ["value", "source", "imported_from"])
+    bulk_create_with_history(new, Measurement, ignore_conflicts=True, default_change_reason=CHT)
+    bulk_update_with_history(
+        changed,
+        Measurement,
+        ["value", "source", "imported_from"],
+        default_change_reason=CHT,
+    )
     # The indicators' stored statuses (the portfolio's summary), as every measurement write.
     indicator_statuses_rebuild(indicator_ids=[indicator.pk for indicator in indicators])
     return len(new) + len(changed)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -176,6 +177,8 @@ class Instance(ConstraintErrorsOnFieldsMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["impact_credentials", "latest_snapshot"])
 
     class Meta:
         ordering = ["program", "kind", "base_url"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program, ProgramType
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -381,6 +382,8 @@ class StageActivity(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("stage activity")
@@ -465,6 +468,8 @@ class StagePlan(ConstraintErrorsOnFieldsMixin, models.Model):
     planned_start = models.DateField(_("planned start"), validators=[validate_date_in_range])
     planned_end = models.DateField(_("planned end"), validators=[validate_date_in_range])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["planned_start", "id"]
         verbose_name = _("stage plan")
@@ -506,6 +511,8 @@ class EthicsApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ethics approval")

@@ -308,9 +308,6 @@ def _ethics_fields(data: dict) -> dict:
 @login_required
 @require_GET
 def history(request, slug):
+    """The lifecycle's history is part of the program's trail of changes (audit/) now."""
     program = program_for(request, slug)
-    return render(
-        request,
-        "lifecycle/history.html",
-        {"program": program, **selectors.history_page(program=program)},
-    )
+    return redirect("audit:history", program.slug, permanent=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -59,6 +60,8 @@ class Membership(ConstraintErrorsOnFieldsMixin, models.Model):
 
     objects = MembershipQuerySet.as_manager()
     constraint_error_fields = {"duplicate_role": "role", "until_before_since": "until"}
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["program", "role", "user__last_name", "user__username"]

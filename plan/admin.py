@@ -7,7 +7,7 @@ the site administrators' own: saved through `exchange_rate_set`."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import HistoryAdmin, ReadOnlyAdmin
 from plan.budget.models import BudgetLine, ExchangeRate, Expenditure
 from plan.budget.services import exchange_rate_set
 from plan.chw_support.models import CHWSupport
@@ -19,7 +19,7 @@ from plan.training.models import TrainingEvent
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(HistoryAdmin):
     """Site administrators keep the rates used to total money in US dollars."""
 
     list_display = ["currency", "effective_date", "units_per_usd"]

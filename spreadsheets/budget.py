@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.trail import IMPORT, made_through
 from lifecycle.stages import WORK_STAGE_CHOICES
 from plan.budget import services
 from plan.budget.models import BudgetCategory, BudgetLine, Expenditure
@@ -327,11 +328,12 @@ def import_apply(*, program, rows: list[list]) -> Plan:
     if not planned.valid:
         return planned
     lines = {line.pk: line for line in BudgetLine.objects.filter(program=program)}
-    for row in planned.rows:
-        data = dict(row.values)
-        data["forecast_amount"] = Decimal(data["forecast_amount"])
-        if row.action == CREATE:
-            services.budget_line_create(program=program, **data)
-        elif row.action == CHANGE:
-            services.budget_line_update(line=lines[row.line_id], **data)
+    with made_through(IMPORT):  # the trail says these changes came from a spreadsheet
+        for row in planned.rows:
+            data = dict(row.values)
+            data["forecast_amount"] = Decimal(data["forecast_amount"])
+            if row.action == CREATE:
+                services.budget_line_create(program=program, **data)
+            elif row.action == CHANGE:
+                services.budget_line_update(line=lines[row.line_id], **data)
     return planned

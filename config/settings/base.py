@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "simple_history",
     # Sign-in (accounts/): local accounts, OpenID Connect providers and MFA through allauth.
     "allauth",
     "allauth.account",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "calendars",
     "spreadsheets",
     "instances",
+    "audit",
     "demo",
     # The REST API (api/): Django REST framework, django-filter, the OpenAPI schema and its docs.
     "rest_framework",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "personas.sessions.SessionTimeoutMiddleware",
     "personas.sessions.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made a change, for the trail of every change (audit/).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -419,3 +423,7 @@ LOGGING = {
 # Where this installation takes vulnerability reports, published at /.well-known/security.txt
 # (RFC 9116): a "mailto:" or "https:" address. Empty: the file answers 404.
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="")
+# The trail of every change (django-simple-history, audit/): read-only, never reverted from the
+# admin; a history row is written in the same transaction as the change it records.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.validators import TEXT, text_limit, validate_date_in_range
@@ -96,6 +97,8 @@ class GoLiveReadiness(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, **text_limit(TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("go-live readiness")

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from chtprograms.stages import WORK_STAGE_CHOICES
@@ -43,6 +44,8 @@ class ExchangeRate(ConstraintErrorsOnFieldsMixin, models.Model):
         validators=[MinValueValidator(Decimal("0.000001"))],
         help_text=_("How many units of the currency buy one US dollar, e.g. 129.5 for KES."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_exchangerate"  # kept from before the move to this app
@@ -114,6 +117,8 @@ class BudgetLine(ConstraintErrorsOnFieldsMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         db_table = "chtprograms_budgetline"  # kept from before the move to this app
         ordering = ["category", "name", "id"]
@@ -163,6 +168,8 @@ class Expenditure(ConstraintErrorsOnFieldsMixin, models.Model):
         help_text=_("Invoice, receipt or voucher number."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_expenditure"  # kept from before the move to this app

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.currencies import validate_currency_code
@@ -76,6 +77,8 @@ class CHWSupport(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, **text_limit(LONG_TEXT))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_chwsupport"  # kept from before the move to this app

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -94,6 +95,8 @@ class Device(ConstraintErrorsOnFieldsMixin, models.Model):
         _("handed over on"), null=True, blank=True, validators=[validate_date_in_range]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user_name", "imei"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.constraints import ConstraintErrorsOnFieldsMixin
@@ -117,6 +118,8 @@ class Indicator(ConstraintErrorsOnFieldsMixin, models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_indicator"  # kept from before the move to this app
@@ -244,6 +247,8 @@ class Measurement(ConstraintErrorsOnFieldsMixin, models.Model):
     #: it typed.
     imported_from = models.CharField(_("imported from"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_measurement"  # kept from before the move to this app

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from chtprograms.stages import WORK_STAGE_CHOICES
@@ -45,6 +46,8 @@ class Risk(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         db_table = "chtprograms_risk"  # kept from before the move to this app
         ordering = ["-created_at", "-id"]
@@ -81,6 +84,8 @@ class Lesson(models.Model):
     )
     recorded_on = models.DateField(_("date"), validators=[validate_date_in_range])
 
+    history = HistoricalRecords()
+
     class Meta:
         db_table = "chtprograms_lesson"  # kept from before the move to this app
         ordering = ["-recorded_on", "-id"]
@@ -113,6 +118,8 @@ class ScalingDecision(models.Model):
     )
     decided_on = models.DateField(_("date"), validators=[validate_date_in_range])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "chtprograms_scalingdecision"  # kept from before the move to this app

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from chtprograms.models import Program
 from core.validators import TEXT, text_limit, validate_date_in_range
@@ -81,6 +82,8 @@ class TrainingEvent(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, **text_limit(TEXT))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -17,7 +17,7 @@ PROGRAM_TABS = [
     "chtprograms:considerations",
     "lifecycle:detail",
     "lifecycle:gate-panel",
-    "lifecycle:history",
+    "audit:history",
     "plan:budget",
     "plan:indicators",
     "plan:chw-support",

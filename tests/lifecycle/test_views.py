@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, program, *args):
+    if name == "history":  # the lifecycle's history is the program's History tab (audit/)
+        return reverse("audit:history", args=[program.slug])
     return reverse(f"lifecycle:{name}", args=[program.slug, *args])
 
 

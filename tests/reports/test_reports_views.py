@@ -143,7 +143,7 @@ def test_the_page_says_who_received_it(client, program, head, ready):
 
 def test_the_reports_tab_is_in_the_program_header(client, program, head):
     client.force_login(head)
-    for url in (reports_url(program), reverse("lifecycle:history", args=[program.slug])):
+    for url in (reports_url(program), reverse("audit:history", args=[program.slug])):
         html = client.get(url).content.decode()
         assert f'href="{reports_url(program)}">Reports</a>' in html
     html = client.get(reports_url(program)).content.decode()
