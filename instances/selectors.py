@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -462,4 +462,94 @@ def observed_documents_per_gb(*, program: Program) -> ObservedDensity | None:
         instance_label=chosen.label or chosen.base_url,
         documents_per_gb=snapshot.docs_per_gb,
         polled_at=snapshot.polled_at,
+    )
+
+
+# --- across the portfolio ---------------------------------------------------------------------
+
+#: The portfolio's instance filters: "only" value → what the program's instances must show.
+PORTFOLIO_INSTANCE_FILTERS = ("instances_down", "instances_flagged", "instances_eol")
+
+
+def _serving(program_ref) -> QuerySet[Instance]:
+    """The instances that serve a program (managed by it or shared with it)."""
+    return Instance.objects.filter(Q(program=program_ref) | Q(shared_with=program_ref))
+
+
+def _instance_conditions(program_ref) -> dict[str, Exists]:
+    serving = _serving(program_ref)
+    open_flags = InstanceFlag.objects.filter(instance=OuterRef("pk"), cleared_at=None)
+    return {
+        "instances_any": Exists(serving),
+        "instances_down": Exists(
+            serving.filter(latest_snapshot__status__in=(Status.DOWN, Status.UNREACHABLE))
+        ),
+        "instances_flagged": Exists(serving.filter(Exists(open_flags))),
+        # The end-of-life flag is raised by the poll from the release table (`release_support`).
+        "instances_eol": Exists(serving.filter(Exists(open_flags.filter(code="end_of_life")))),
+    }
+
+
+def programs_with_instance_state(programs: QuerySet[Program]) -> QuerySet[Program]:
+    """`programs` annotated with `instances_any`, `instances_down`, `instances_flagged` and
+    `instances_eol` (booleans, computed in the same query)."""
+    return programs.annotate(**_instance_conditions(OuterRef("pk")))
+
+
+def programs_by_instance_state(programs: QuerySet[Program], only: str) -> QuerySet[Program]:
+    """Only the programs whose instances are down / flagged / past end of life."""
+    return programs.filter(_instance_conditions(OuterRef("pk"))[only])
+
+
+@dataclass(frozen=True)
+class PortfolioInstances:
+    """The filtered programs' CHT instances: how many programs have one, are down, flagged,
+    past end of life; connected users (7 days) ÷ users over their instances."""
+
+    programs_with_instances: int
+    down: int
+    flagged: int
+    end_of_life: int
+    connected_7d: int | None
+    users: int | None
+
+    @property
+    def engagement(self) -> float | None:
+        if not self.users or self.connected_7d is None:
+            return None
+        return self.connected_7d / self.users
+
+
+def portfolio_instance_totals(*, programs: QuerySet[Program]) -> PortfolioInstances:
+    """Two queries, whatever the number of programs and instances."""
+    conditions = _instance_conditions(OuterRef("pk"))
+    counts = (
+        Program.objects.filter(pk__in=programs.order_by().values("pk"))
+        .annotate(**conditions)
+        .aggregate(
+            with_instances=Count("pk", filter=Q(instances_any=True)),
+            down=Count("pk", filter=Q(instances_down=True)),
+            flagged=Count("pk", filter=Q(instances_flagged=True)),
+            eol=Count("pk", filter=Q(instances_eol=True)),
+        )
+    )
+    serving = Instance.objects.filter(
+        Q(program__in=programs.order_by().values("pk"))
+        | Q(shared_with__in=programs.order_by().values("pk"))
+    ).values("pk")
+    use = Instance.objects.filter(
+        pk__in=serving,
+        latest_snapshot__connected_users_7d__isnull=False,
+        latest_snapshot__users_count__gt=0,
+    ).aggregate(
+        connected=Sum("latest_snapshot__connected_users_7d"),
+        users=Sum("latest_snapshot__users_count"),
+    )
+    return PortfolioInstances(
+        programs_with_instances=counts["with_instances"],
+        down=counts["down"],
+        flagged=counts["flagged"],
+        end_of_life=counts["eol"],
+        connected_7d=use["connected"],
+        users=use["users"],
     )

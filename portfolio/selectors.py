@@ -20,6 +20,13 @@ from django_countries import countries
 from chtprograms.models import Health, Program
 from chtprograms.selectors import ProgramFilters, program_list
 from instances.golive.selectors import programs_with_waived_readiness
+from instances.selectors import (
+    PORTFOLIO_INSTANCE_FILTERS,
+    PortfolioInstances,
+    portfolio_instance_totals,
+    programs_by_instance_state,
+    programs_with_instance_state,
+)
 from lifecycle.portfolio_selectors import (
     StageDurations,
     overdue_activity_totals,
@@ -54,6 +61,9 @@ ONLY_CHOICES = [
     ("unsupervised", _("Too few CHW supervisors")),
     ("stock_outs", _("CHW stock-outs")),
     ("golive_waived", _("In implementation with go-live criteria waived")),
+    ("instances_down", _("A CHT instance down")),
+    ("instances_flagged", _("A CHT instance flagged")),
+    ("instances_eol", _("A CHT instance past its end of life")),
 ]
 #: 4S gap code (`chw_gap_conditions`) → the “only” filter showing the programs with it.
 GAP_FILTERS = {
@@ -75,6 +85,8 @@ def _only(programs: QuerySet[Program], only: str, today: datetime.date) -> Query
         return programs_with_chw_support(programs)
     if only == "golive_waived":
         return programs_with_waived_readiness(programs)
+    if only in PORTFOLIO_INSTANCE_FILTERS:
+        return programs_by_instance_state(programs, only)
     gap = {only: gap for gap, only in GAP_FILTERS.items()}.get(only)
     if gap:
         return programs_with_chw_support(programs, gap=gap, today=today)
@@ -163,6 +175,7 @@ class Dashboard:
     indicators: dict[str, dict[str, int]]  # program type → {status → indicators}
     durations: list[StageDurations]
     field_practice: FieldPractice | None = None  # training, devices, go-live waivers
+    instances: PortfolioInstances | None = None  # the live CHT instances' state
 
     @property
     def indicator_counts(self) -> tuple[int, int]:
@@ -227,6 +240,7 @@ def portfolio_dashboard(
         indicators=indicator_statuses(programs=programs, today=today),
         durations=stage_durations(programs=programs, today=today),
         field_practice=field_practice_totals(programs=programs),
+        instances=portfolio_instance_totals(programs=programs),
     )
 
 
@@ -282,7 +296,7 @@ def portfolio_table(
             output_field=DecimalField(),
         )
     )
-    programs = with_field_practice(programs)
+    programs = programs_with_instance_state(with_field_practice(programs))
     return programs.order_by(*_ordering(sort))
 
 

@@ -176,6 +176,9 @@ def _tile_context(filters: selectors.PortfolioFilters, data: selectors.Dashboard
             "unpaid": _link(filters, only="unpaid"),
             "spent": _link(filters, sort="-spent"),
             "golive_waived": _link(filters, only="golive_waived"),
+            "instances_down": _link(filters, only="instances_down"),
+            "instances_flagged": _link(filters, only="instances_flagged"),
+            "instances_eol": _link(filters, only="instances_eol"),
         },
         "stage_rows": [
             (stage, label, count, _link(filters, stage=stage))
@@ -238,6 +241,10 @@ def _export_rows(request, rows):
         _("Devices"),
         _("Working devices"),
         _("Devices lost or broken"),
+        _("CHT instance"),
+        _("CHT instance down"),
+        _("CHT instance flagged"),
+        _("CHT version past end of life"),
     ]
     slug = "--slug--"
     address = request.build_absolute_uri(reverse("chtprograms:program-detail", args=[slug]))
@@ -272,6 +279,10 @@ def _export_rows(request, rows):
             program.fp_devices,
             program.fp_devices_working,
             program.fp_devices_lost_or_broken,
+            yes if program.instances_any else no,
+            yes if program.instances_down else no,
+            yes if program.instances_flagged else no,
+            yes if program.instances_eol else no,
         ]
 
 

@@ -48,6 +48,8 @@ def notification_text(notification: Notification, today: datetime.date) -> str:
         }
     if kind == NotificationKind.GATE_WAITING:
         return _("The %(stage)s gate is waiting for your decision") % {"stage": subject}
+    if kind == NotificationKind.INSTANCE_ALERT:
+        return _("%(alert)s, since %(date)s") % {"alert": subject, "date": date_format(due)}
     if due is not None and due < today:
         return _("%(document)s expired on %(date)s") % {
             "document": subject,

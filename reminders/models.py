@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import Program
+from instances.monitoring import FLAG_RULES
 from lifecycle.stages import (
     Stage,
 )
@@ -79,6 +80,7 @@ class NotificationKind(models.TextChoices):
     STAGE_OVERDUE = "stage_overdue", _("Stage past its planned end")
     GATE_WAITING = "gate_waiting", _("Gate review waiting")
     DOCUMENT_EXPIRING = "document_expiring", _("Document expiring")
+    INSTANCE_ALERT = "instance_alert", _("CHT instance alert")
 
 
 class Document(models.TextChoices):
@@ -88,6 +90,18 @@ class Document(models.TextChoices):
     DATA_SHARING_AGREEMENT = "data_sharing_agreement", _("Data-sharing agreement")
     TLS_CERTIFICATE = "tls_certificate", _("TLS certificate")
     DOMAIN = "domain", _("Domain")
+
+
+def instance_alert_subject(code: str, instance: str) -> str:
+    """How an instance alert is stored: its flag's code and the instance's name."""
+    return f"{code}|{instance}"[:300]
+
+
+def instance_alert_label(subject: str) -> str:
+    """“Sentinel backlog — chis.example.org”, in the reader's language."""
+    code, _sep, instance = subject.partition("|")
+    rule = FLAG_RULES.get(code)
+    return f"{rule.label if rule else code} — {instance}"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -151,4 +165,6 @@ class Notification(models.Model):
             return str(Stage(self.subject).label) if self.subject in Stage.values else self.subject
         if self.kind == NotificationKind.DOCUMENT_EXPIRING and self.subject in Document.values:
             return str(Document(self.subject).label)
+        if self.kind == NotificationKind.INSTANCE_ALERT:
+            return instance_alert_label(self.subject)
         return self.subject

@@ -29,16 +29,17 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from chtprograms.selectors import consideration_statuses, data_sharing_agreements_expiring
-from instances.selectors import instances_expiring
+from instances.selectors import instance_alerts_for_digest, instances_expiring
 from lifecycle import gates
 from lifecycle.models import EthicsApproval, Lifecycle, StageActivity, StagePlan
 from lifecycle.selectors import relevant_activities
 from lifecycle.stages import WORK_STAGES, ActivityStatus
 from personas.models import MANAGING_ROLES, PersonaRole
 from personas.selectors import current_memberships
-from reminders.models import Document, Notification, NotificationKind
+from reminders.models import Document, Notification, NotificationKind, instance_alert_subject
 
 #: Who hears about which document, by persona role.
 DOCUMENT_ROLES = {
@@ -57,6 +58,7 @@ KIND_ORDER = {
     NotificationKind.ACTIVITY_OVERDUE: 2,
     NotificationKind.ACTIVITY_DUE: 3,
     NotificationKind.DOCUMENT_EXPIRING: 4,
+    NotificationKind.INSTANCE_ALERT: 0,
 }
 
 
@@ -68,6 +70,8 @@ class Recipient:
     is_staff: bool = False
     muted: frozenset[int] = frozenset()
     language: str = ""  # activity titles in French for "fr" (when the template has one)
+    #: Instance alerts raised in the last this many days are news (7 for a weekly digest).
+    alert_days: int = 1
 
     @property
     def horizon(self) -> datetime.date:
@@ -436,11 +440,72 @@ def _planned_ends(programs: dict[int, _Program]) -> dict[int, datetime.date]:
     return dict(rows)
 
 
-def digest_items(recipients: list[Recipient]) -> dict[int, list[Item]]:
+#: Who hears of a CHT instance's alerts (down, a Watchdog threshold, end of life near or past).
+INSTANCE_ALERT_ROLES = frozenset(
+    {
+        PersonaRole.PROGRAM_HEAD,
+        PersonaRole.PROGRAM_ADMIN,
+        PersonaRole.SYSTEM_ADMIN,
+        PersonaRole.TECHNICAL_SUPPORT,
+    }
+)
+
+
+def instance_alert_items(
+    recipients: list[Recipient], *, now: datetime.datetime | None = None
+) -> dict[int, list[Item]]:
+    """user id → the alerts raised on their programs' CHT instances within their window
+    (`Recipient.alert_days`): each (instance, flag) once, in the digest after it was raised,
+    not every day it stays raised. Four queries whatever the number of programs."""
+    now = now or timezone.now()
+    by_id = {recipient.user_id: recipient for recipient in recipients}
+    if not by_id:
+        return {}
+    memberships = list(
+        running_memberships(user_ids=by_id)
+        .filter(role__in=INSTANCE_ALERT_ROLES)
+        .values_list("user_id", "program_id", "program__name", "program__slug")
+        .distinct()
+    )
+    memberships = [row for row in memberships if row[1] not in by_id[row[0]].muted]
+    if not memberships:
+        return {}
+    widest = max(recipient.alert_days for recipient in recipients)
+    alerts = instance_alerts_for_digest(
+        {program_id for _uid, program_id, _name, _slug in memberships},
+        since=now - datetime.timedelta(days=widest),
+    )
+    found: dict[int, list[Item]] = defaultdict(list)
+    for uid, program_id, name, slug in memberships:
+        since = now - datetime.timedelta(days=by_id[uid].alert_days)
+        for alert in alerts.get(program_id, ()):
+            if alert.raised_at <= since:
+                continue
+            found[uid].append(
+                Item(
+                    kind=NotificationKind.INSTANCE_ALERT,
+                    program_id=program_id,
+                    program_name=name,
+                    subject=instance_alert_subject(alert.code, alert.instance_label),
+                    due_on=timezone.localdate(alert.raised_at),
+                    url=reverse("instances:list", args=[slug]),
+                )
+            )
+    return dict(found)
+
+
+def digest_items(
+    recipients: list[Recipient], *, now: datetime.datetime | None = None
+) -> dict[int, list[Item]]:
     """What each person's digest lists today: the scan, less the stage-overdue and gate-waiting
     items they were told of in the last REPEAT_AFTER_DAYS days (same program, stage and planned
     end, by the stored notifications of their earlier digests; one query per batch)."""
     found = scan(recipients)
+    today_of = {recipient.user_id: recipient.today for recipient in recipients}
+    for uid, alerts in instance_alert_items(recipients, now=now).items():
+        found[uid] = sorted(
+            [*found.get(uid, []), *alerts], key=lambda item, day=today_of[uid]: item.urgency(day)
+        )
     if not found:
         return found
     by_id = {recipient.user_id: recipient for recipient in recipients}

@@ -123,9 +123,11 @@ def _digest_batch(batch, *, now: datetime.datetime, run: DigestRun) -> None:
                 is_staff=uid in staff,
                 muted=frozenset(muted.get(profile.pk, ())),
                 language=profile.language,
+                alert_days=7 if profile.digest_frequency == DigestFrequency.WEEKLY else 1,
             )
             for uid, (period, profile) in due.items()
-        ]
+        ],
+        now=now,
     )
     # Claim: insert one row per (person, period); a row someone else inserted first is left
     # alone (ON CONFLICT DO NOTHING), and the token tells which rows are this run's.

@@ -67,7 +67,7 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
     ),
     (
         "portfolio, filtered or not / its CSV export (10 or 500 programs)",
-        {"portfolio": 20, "portfolio CSV export": 6},
+        {"portfolio": 22, "portfolio CSV export": 6},
     ),
     (
         "calendar feed of a head / of a developer / a program's team feed (3 or 30 programs)",
