@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from chtprograms.models import (
@@ -176,6 +177,14 @@ def _display(field_obj, value):
     return value
 
 
+def _field_label(field_obj) -> str:
+    """The field's name in the reader's language. A relation named without a translatable
+    verbose name (Django's default, the attribute's name) is called after its model."""
+    if field_obj.is_relation and not isinstance(field_obj.verbose_name, Promise):
+        return str(field_obj.related_model._meta.verbose_name)
+    return str(field_obj.verbose_name)
+
+
 def _changes(model: type[Model], before, after) -> list[Change]:
     changes = []
     for field_obj in model._meta.concrete_fields:
@@ -191,7 +200,7 @@ def _changes(model: type[Model], before, after) -> list[Change]:
         related = field_obj.related_model if field_obj.is_relation else None
         changes.append(
             Change(
-                str(field_obj.verbose_name),
+                _field_label(field_obj),
                 (old if related else _display(field_obj, old)) if before is not None else "—",
                 new if related else _display(field_obj, new),
                 related,

@@ -10,6 +10,7 @@ not capitalised (ambiguous inside data), and when it is part of the data the pag
 
 import datetime
 import re
+import zoneinfo
 from functools import cache
 from html.parser import HTMLParser
 
@@ -127,8 +128,12 @@ def visible_text(html: str) -> str:
     return "\n".join(" ".join(part.split()) for part in parser.parts if part.strip())
 
 
+#: Time zone names ("Australia/Broken Hill") are the IANA database's, in every language.
+TIME_ZONE_NAMES = tuple(name.replace("_", " ") for name in zoneinfo.available_timezones())
+
+
 def english_left(text: str, data: tuple[str, ...] = ()) -> list[str]:
-    for value in sorted(data, key=len, reverse=True):
+    for value in sorted((*data, *TIME_ZONE_NAMES), key=len, reverse=True):
         text = text.replace(value, " ")
     found = set(english_phrases().findall(text)) | set(ENGLISH_DATE.findall(text))
     return sorted(found)
