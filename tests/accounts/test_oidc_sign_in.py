@@ -205,7 +205,8 @@ def test_staff_with_an_authenticator_give_their_code_after_the_provider(
     expect(page.get_by_text("Incorrect code.")).to_be_visible()
     page.get_by_label("Code").fill(fresh_totp(secret))
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My programs")).to_be_visible()
+    # Staff on no team land on the portfolio.
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
     page.goto(f"{live_server.url}/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     grace.refresh_from_db()

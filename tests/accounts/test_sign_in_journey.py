@@ -57,7 +57,8 @@ def test_staff_set_up_an_authenticator_then_need_it_to_log_in(
     expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
     page.get_by_label("Code").fill(fresh_totp(secret))
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My programs")).to_be_visible()
+    # Staff on no team land on the portfolio.
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
     page.get_by_role("button", name="Grace Njeri").click()
     page.get_by_role("link", name="Sign-in and security").click()
     expect(page.get_by_text("Authentication using an authenticator app is active.")).to_be_visible()
