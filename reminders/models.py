@@ -90,6 +90,8 @@ class Document(models.TextChoices):
     DATA_SHARING_AGREEMENT = "data_sharing_agreement", _("Data-sharing agreement")
     TLS_CERTIFICATE = "tls_certificate", _("TLS certificate")
     DOMAIN = "domain", _("Domain")
+    #: Its "expiry": six months after the last tested restore of the backups.
+    RESTORE_TEST = "restore_test", _("The tested restore of the backups")
 
 
 def instance_alert_subject(code: str, instance: str) -> str:

@@ -32,6 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chtprograms.selectors import consideration_statuses, data_sharing_agreements_expiring
+from instances.golive.models import RESTORE_TEST_MAX_AGE
+from instances.golive.selectors import restore_tests_aging
 from instances.selectors import instance_alerts_for_digest, instances_expiring
 from lifecycle import gates
 from lifecycle.models import EthicsApproval, Lifecycle, StageActivity, StagePlan
@@ -47,6 +49,7 @@ DOCUMENT_ROLES = {
     Document.DATA_SHARING_AGREEMENT: MANAGING_ROLES,
     Document.DOMAIN: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
     Document.TLS_CERTIFICATE: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
+    Document.RESTORE_TEST: MANAGING_ROLES | {PersonaRole.SYSTEM_ADMIN},
 }
 #: Items that stay true day after day until someone acts: told once, then again after
 #: REPEAT_AFTER_DAYS (or at once when the stage or its planned end changes).
@@ -151,6 +154,7 @@ class _Paths:
         self.lifecycle = reverse("lifecycle:detail", args=[self.SLUG])
         self.considerations = reverse("chtprograms:considerations", args=[self.SLUG])
         self.instances = reverse("instances:list", args=[self.SLUG])
+        self.golive = reverse("instances:golive", args=[self.SLUG])
 
     def lifecycle_url(self, slug: str, anchor: str, stage: str | None = None) -> str:
         url = self.lifecycle.replace(self.SLUG, slug)
@@ -161,6 +165,8 @@ class _Paths:
             return self.lifecycle_url(slug, "#ethics")
         if document == Document.DATA_SHARING_AGREEMENT:
             return self.considerations.replace(self.SLUG, slug) + "#data-sharing-agreement"
+        if document == Document.RESTORE_TEST:
+            return self.golive.replace(self.SLUG, slug)
         return self.instances.replace(self.SLUG, slug)
 
 
@@ -405,6 +411,9 @@ def scan(recipients: list[Recipient]) -> dict[int, list[Item]]:
             documents.append((program_id, Document.DOMAIN, domain_renews_on))
         if tls_expires_on and not tls_auto_renews and tls_expires_on <= horizon:
             documents.append((program_id, Document.TLS_CERTIFICATE, tls_expires_on))
+    # A tested restore proves the backups for six months (the go-live readiness criterion).
+    for program_id, tested_on in restore_tests_aging(program_ids=programs, until=horizon):
+        documents.append((program_id, Document.RESTORE_TEST, tested_on + RESTORE_TEST_MAX_AGE))
     for program_id, document, expires_on in documents:
         entry = programs[program_id]
         for uid, roles in entry.roles.items():

@@ -13,7 +13,7 @@ from lifecycle.models import StageTransition
 from lifecycle.stages import Stage
 
 from ..models import CHTRelease, Instance
-from .models import GoLiveReadiness
+from .models import RESTORE_TEST_MAX_AGE, GoLiveReadiness
 
 #: Every go-live criterion's id starts with this (the portfolio finds waivers by it).
 CRITERION_PREFIX = "hosting.golive_"
@@ -114,3 +114,17 @@ def waived_readiness(*, program: Program) -> list[dict]:
         for item in transition.waived_criteria or []
         if str(item.get("id", "")).startswith(CRITERION_PREFIX)
     ]
+
+
+def restore_tests_aging(*, program_ids, until: datetime.date):
+    """(program id, last tested restore) of the programs whose tested restore is six months
+    old by `until` (or older): the reminders ask for a new one."""
+    return (
+        GoLiveReadiness.objects.filter(
+            program_id__in=list(program_ids),
+            last_restore_tested_on__isnull=False,
+            last_restore_tested_on__lte=until - RESTORE_TEST_MAX_AGE,
+        )
+        .order_by()
+        .values_list("program_id", "last_restore_tested_on")
+    )

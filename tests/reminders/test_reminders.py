@@ -472,3 +472,35 @@ def test_activities_still_overdue_are_reminded_every_day(team, developer):
         moment = at(f"{(TODAY + datetime.timedelta(days=day)).isoformat()} 08:00", "Africa/Nairobi")
         assert run(moment).claimed == 1
     assert Notification.objects.filter(person=developer, subject="Late one").count() == 3
+
+
+def test_a_tested_restore_six_months_old_asks_for_a_new_one(team, head, developer):
+    """Backups are proven by a tested restore, for six months (the go-live criterion): the head,
+    the administrators and the system administrators are reminded before it ages out."""
+    from instances.golive.services import readiness_save
+    from reminders.digest import notification_text
+
+    sysadmin = UserFactory()
+    membership_add(program=team, user=sysadmin, role=PersonaRole.SYSTEM_ADMIN)
+
+    def restore_items(user):
+        return [
+            item
+            for item in scan_for(user)
+            if item.kind == NotificationKind.DOCUMENT_EXPIRING and item.subject == "restore_test"
+        ]
+
+    readiness_save(program=team, last_restore_tested_on=datetime.date(2026, 10, 1))
+    assert restore_items(sysadmin) == []  # good until 1 Apr 2027: beyond the 7-day window
+    readiness_save(program=team, last_restore_tested_on=datetime.date(2026, 9, 5))
+    (item,) = restore_items(sysadmin)
+    assert item.due_on == datetime.date(2027, 3, 5)
+    assert item.url == f"/programs/{team.slug}/go-live/"
+    assert len(restore_items(head)) == 1
+    assert restore_items(developer) == []
+    set_profile(sysadmin, time_zone="Africa/Nairobi")
+    run(at("2027-03-01 08:00", "Africa/Nairobi"))
+    (stored,) = [n for n in notifications_of(sysadmin) if n.subject == "restore_test"]
+    assert notification_text(stored, TODAY) == (
+        "The tested restore of the backups expires on 5 Mar 2027 (in 4 days)"
+    )
