@@ -28,3 +28,34 @@ def screenshot_dir():
     path = ROOT / "var" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def seed_activity_templates() -> None:
+    """The activity templates as the data migrations leave them (seeded, French titles, the
+    type-chosen template retired). A transactional test's flush empties the table; the tests
+    after it that create programs need them back."""
+    import importlib
+
+    from django.apps import apps
+
+    from lifecycle.models import ActivityTemplate
+
+    if ActivityTemplate.objects.exists():
+        return
+    for module, function in (
+        ("0003_seed_activity_templates", "seed"),
+        ("0009_french_activity_titles", "fill"),
+        ("0010_program_type_chosen_not_an_activity", "forwards"),
+    ):
+        migration = importlib.import_module(f"lifecycle.migrations.{module}")
+        getattr(migration, function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def activity_templates(request):
+    """Every transactional test starts with the seeded activity templates (see above)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    seed_activity_templates()

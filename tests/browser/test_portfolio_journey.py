@@ -21,7 +21,8 @@ def log_in(page, base_url, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My programs")).to_be_visible()
+    # A reviewer on no team lands on the portfolio.
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
 
 
 def test_reviewer_filters_follows_a_stage_bar_and_exports(live_server, browser, screenshot_dir):

@@ -27,8 +27,10 @@ from instances.forms import InstanceForm
 from lifecycle.forms import ActivityPlanForm, EthicsApprovalForm, StagePlanForm
 from plan.budget.forms import ExpenditureForm
 from plan.chw_support.forms import CHWSupportForm
+from plan.devices.forms import DeviceForm
 from plan.indicators.forms import IndicatorForm, MeasurementForm
 from plan.risks.forms import LessonForm, ScalingDecisionForm
+from plan.training.forms import TrainingEventForm
 from portfolio.forms import PortfolioFilterForm
 from tests.factories import OrganizationFactory, ProgramFactory, UserFactory
 
@@ -151,6 +153,8 @@ FORMS_WITH_DATES = [
     (MeasurementForm, {}, "period_end"),
     (LessonForm, {}, "recorded_on"),
     (ScalingDecisionForm, {"team_users": "users"}, "decided_on"),
+    (TrainingEventForm, {}, "starts_on"),
+    (DeviceForm, {}, "handed_over_on"),
 ]
 
 
@@ -278,6 +282,11 @@ def test_a_text_over_its_limit_gets_a_message_and_keeps_what_was_typed(client, p
     assert program.goals == "Give CHVs a CHT app."
 
 
+#: Looser than the model on purpose: the form cleans the value to fit (an IMEI typed with its
+#: spaces or dashes, which `DeviceForm.clean_imei` drops before the model checks 15 digits).
+LOOSER_BY_DESIGN = {"DeviceForm.imei"}
+
+
 def test_every_text_field_of_every_form_has_a_maximum_no_larger_than_its_model_s():
     unbounded, looser = [], []
     for form_class in project_form_classes():
@@ -289,8 +298,9 @@ def test_every_text_field_of_every_form_has_a_maximum_no_larger_than_its_model_s
                 unbounded.append(f"{form_class.__name__}.{name}")
             if model is not None and name in {f.name for f in model._meta.concrete_fields}:
                 model_limit = model._meta.get_field(name).max_length
-                if model_limit and field.max_length > model_limit:
-                    looser.append(f"{form_class.__name__}.{name}")
+                label = f"{form_class.__name__}.{name}"
+                if model_limit and field.max_length > model_limit and label not in LOOSER_BY_DESIGN:
+                    looser.append(label)
     assert unbounded == [] and looser == []
 
 

@@ -1,29 +1,18 @@
 """A program head takes a program from initiation to closeout, in a real browser: one gate met by
 completing its activities in place, the others waived with a written reason."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
-from lifecycle.models import ActivityTemplate, Lifecycle, StageTransition
+from lifecycle.models import Lifecycle, StageTransition
 from lifecycle.stages import Stage
 from personas.models import PersonaRole
 from personas.services import membership_add
 from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def activity_templates():
-    """The templates come from a data migration; an earlier transactional test's flush may
-    have emptied the table, so seed it again the way the migration does."""
-    if not ActivityTemplate.objects.exists():
-        migration = importlib.import_module("lifecycle.migrations.0003_seed_activity_templates")
-        migration.seed(apps, None)
 
 
 def log_in(page, base_url, username):
