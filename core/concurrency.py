@@ -15,6 +15,7 @@ Model-free: it works on any model instance and its fields."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import hashlib
@@ -49,10 +50,9 @@ def _normal(field: models.Field, value) -> str:
     if isinstance(value, models.Model):
         value = value.pk
     elif isinstance(value, str) and not field.is_relation:
-        try:  # text as typed ("120000" for a decimal, "2027-01-01" for a date)
+        # text as typed ("120000" for a decimal, "2027-01-01" for a date); kept when it is not
+        with contextlib.suppress(ValidationError):
             value = field.to_python(value)
-        except ValidationError:
-            pass
         if value is None:
             return ""
     if isinstance(value, bool):
@@ -60,10 +60,8 @@ def _normal(field: models.Field, value) -> str:
     if isinstance(value, decimal.Decimal):
         places = getattr(field, "decimal_places", None)
         if places is not None and value.is_finite():
-            try:
+            with contextlib.suppress(decimal.InvalidOperation):  # too long to round: as it is
                 value = value.quantize(decimal.Decimal(1).scaleb(-places))
-            except decimal.InvalidOperation:
-                pass
         return format(value, "f")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()

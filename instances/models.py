@@ -75,6 +75,8 @@ STATUS_SEVERITY = {
     Status.DOWN: 3,
     Status.UNREACHABLE: 4,
 }
+#: The statuses that count as "down" (a flag, the portfolio's figure, the overview's state).
+DOWN_STATUSES = (Status.DOWN, Status.UNREACHABLE)
 
 
 def validate_base_url(value: str) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chtprograms.models import Program
 
 from .models import (
+    DOWN_STATUSES,
     STATUS_SEVERITY,
     CHTRelease,
     Instance,
@@ -343,7 +344,7 @@ def instances_state_for_programs(
                     STATUS_SEVERITY[status] > STATUS_SEVERITY[state.worst_status]
                 ):
                     state.worst_status = status
-                state.down += status in (Status.DOWN, Status.UNREACHABLE)
+                state.down += status in DOWN_STATUSES
             state.flag_count += len(flags[instance_id])
             state.flag_codes.update(flags[instance_id])
             state.end_of_life += support == "end_of_life"
@@ -481,9 +482,7 @@ def _instance_conditions(program_ref) -> dict[str, Exists]:
     open_flags = InstanceFlag.objects.filter(instance=OuterRef("pk"), cleared_at=None)
     return {
         "instances_any": Exists(serving),
-        "instances_down": Exists(
-            serving.filter(latest_snapshot__status__in=(Status.DOWN, Status.UNREACHABLE))
-        ),
+        "instances_down": Exists(serving.filter(latest_snapshot__status__in=DOWN_STATUSES)),
         "instances_flagged": Exists(serving.filter(Exists(open_flags))),
         # The end-of-life flag is raised by the poll from the release table (`release_support`).
         "instances_eol": Exists(serving.filter(Exists(open_flags.filter(code="end_of_life")))),

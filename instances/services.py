@@ -23,6 +23,7 @@ from . import credentials, monitoring
 from .fetch import OK, Fetched, fetch_json
 from .impact import impact_measurements_record
 from .models import (
+    DOWN_STATUSES,
     CHTRelease,
     Instance,
     InstanceFlag,
@@ -282,7 +283,7 @@ def snapshot_record(
         )
         flags += monitoring.support_flags(support, release)
         managed |= set(monitoring.FLAG_RULES) - set(STATUS_FLAGS)
-    elif status in (Status.DOWN, Status.UNREACHABLE):
+    elif status in DOWN_STATUSES:
         flags.append(("down", error[:200]))
     else:
         flags.append(("not_monitorable", error[:200]))
