@@ -315,7 +315,9 @@ def digests_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
             )
             .order_by("pk")
         )
-        for dispatch in stale:
+        changed = list(stale)  # one query; one update for them all below
+        for dispatch in changed:
+            dispatch.updated_at = now
             if dispatch.requeues >= settings.DELIVERY_MAX_REQUEUES:
                 dispatch.status = DispatchStatus.FAILED
                 dispatch.error = (
@@ -323,14 +325,15 @@ def digests_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
                     % {"count": dispatch.requeues + 1}
                     + (f" {dispatch.error}" if dispatch.error else "")
                 )[:2000]
-                dispatch.save(update_fields=["status", "error", "updated_at"])
                 outcome.failed.append(dispatch.pk)
                 continue
             dispatch.status = DispatchStatus.CLAIMED
             dispatch.requeues += 1
-            dispatch.save(update_fields=["status", "requeues", "updated_at"])
             outcome.requeued.append(dispatch.pk)
             transaction.on_commit(partial(_requeue_digest, dispatch.pk), robust=True)
+        DigestDispatch.objects.bulk_update(
+            changed, ["status", "error", "requeues", "updated_at"], batch_size=500
+        )
     if outcome.requeued or outcome.failed:
         logger.warning(
             "Digest sweep: %d queued again, %d marked failed",

@@ -456,15 +456,17 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
             )
             .order_by("pk")
         )
+        requeued = []
         for report in pending:
             if report.requeues >= limit:
                 outcome.failed_reports.append(report.pk)
                 continue
             report.requeues += 1
             report.enqueued_at = now  # set again by a successful enqueue
-            report.save(update_fields=["requeues", "enqueued_at"])
+            requeued.append(report)
             outcome.rendering.append(report.pk)
             transaction.on_commit(partial(enqueue_render, report.pk), robust=True)
+        CloseoutReport.objects.bulk_update(requeued, ["requeues", "enqueued_at"])
 
         stale = (
             CloseoutReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -476,7 +478,8 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
             .order_by("pk")
         )
         to_email = set()
-        for delivery in stale:
+        deliveries = list(stale)  # one query; one update for them all below
+        for delivery in deliveries:
             if delivery.requeues >= limit:
                 delivery.status = DeliveryStatus.FAILED
                 delivery.error = (
@@ -484,14 +487,15 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
                     % {"count": delivery.attempts}
                     + (f" {delivery.error}" if delivery.error else "")
                 )[:1000]
-                delivery.save(update_fields=["status", "error"])
                 outcome.failed_deliveries.append(delivery.pk)
                 continue
             delivery.status = DeliveryStatus.PENDING
             delivery.requeues += 1
             delivery.claimed_at = now
-            delivery.save(update_fields=["status", "requeues", "claimed_at"])
             to_email.add(delivery.report_id)
+        CloseoutReportDelivery.objects.bulk_update(
+            deliveries, ["status", "error", "requeues", "claimed_at"]
+        )
         never_emailed = (
             CloseoutReport.objects.select_for_update(skip_locked=True)
             .filter(
@@ -503,11 +507,12 @@ def reports_sweep(*, now: datetime.datetime | None = None) -> SweepOutcome:
             )
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff))
         )
-        for report in never_emailed:
+        unsent = list(never_emailed)
+        for report in unsent:
             report.requeues += 1
             report.enqueued_at = now
-            report.save(update_fields=["requeues", "enqueued_at"])
             to_email.add(report.pk)
+        CloseoutReport.objects.bulk_update(unsent, ["requeues", "enqueued_at"])
         CloseoutReport.objects.filter(pk__in=to_email).update(emailed_at=None)
         for report_id in sorted(to_email):
             outcome.emailing.append(report_id)
