@@ -4,15 +4,11 @@ from . import portfolio, views
 
 app_name = "spreadsheets"
 
+SHEET = r"^programs/(?P<slug>[-a-zA-Z0-9_]+)/sheets/(?P<sheet>[-a-z]+)/"
+
 urlpatterns = [
-    re_path(
-        r"^programs/(?P<slug>[-a-zA-Z0-9_]+)/budget/export\.(?P<fmt>xlsx|csv|expenditures\.csv)$",
-        views.budget_export,
-        name="budget-export",
-    ),
-    path(
-        "programs/<slug:slug>/budget/template.xlsx", views.budget_template, name="budget-template"
-    ),
-    path("programs/<slug:slug>/budget/import/", views.budget_import, name="budget-import"),
+    re_path(SHEET + r"export\.(?P<fmt>xlsx|csv)$", views.export, name="export"),
+    re_path(SHEET + r"template\.xlsx$", views.template, name="template"),
+    re_path(SHEET + r"import/$", views.import_, name="import"),
     path("portfolio/export.xlsx", portfolio.portfolio_xlsx, name="portfolio-export"),
 ]

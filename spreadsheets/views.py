@@ -1,4 +1,5 @@
-"""Spreadsheet pages of the budget tab: exports, the template, and the import with its preview."""
+"""The spreadsheet pages of every record tab: export (XLSX, CSV), the template, and the import
+with its preview. Which tab is the URL's `sheet` (`tabs.SHEETS`)."""
 
 import datetime
 import secrets
@@ -6,74 +7,76 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chtprograms.access import program_for
-from plan.views import CHANGE, can_change
 
-from . import budget
+from . import sheets
 from .files import MAX_BYTES, FileRefused, read_rows
+from .tabs import SHEETS
 from .writers import csv_response, xlsx_response
 
-SESSION_KEY = "spreadsheets:budget-import"
+SESSION_KEY = "spreadsheets:import"
 
 
-def _line_sheet(program, rows):
-    columns = budget.line_columns()
+def _sheet(key: str) -> sheets.Sheet:
+    try:
+        return SHEETS[key]
+    except KeyError:
+        raise Http404 from None
+
+
+def _tab_url(sheet: sheets.Sheet, program) -> str:
+    return reverse(sheet.tab, args=[program.slug])
+
+
+def _content(sheet: sheets.Sheet, rows) -> tuple:
+    columns = sheet.columns()
     validations = {
         index: [label for _value, label in column.choices]
         for index, column in enumerate(columns)
         if column.choices
     }
-    return (budget.sheet_names()[0], [column.label for column in columns], rows, validations)
-
-
-def _expenditure_sheet(program):
-    columns = budget.expenditure_columns()
-    return (
-        _("Expenditures"),
-        [column.label for column in columns],
-        budget.expenditure_rows(program=program),
-        {},
-    )
+    return (sheet.title(), [column.label for column in columns], rows, validations)
 
 
 @login_required
 @require_GET
-def budget_export(request, slug, fmt):
+def export(request, slug, sheet, fmt):
+    tab = _sheet(sheet)
     program = program_for(request, slug)
-    stem = f"{program.slug}-budget"
+    title, header, rows, validations = _content(tab, tab.export_rows(program))
+    stem = f"{program.slug}-{tab.key}"
     if fmt == "xlsx":
-        sheets = [
-            _line_sheet(program, budget.line_rows(program=program)),
-            _expenditure_sheet(program),
-        ]
-        return xlsx_response(sheets, f"{stem}.xlsx")
-    if fmt == "expenditures.csv":
-        _title, header, rows, _v = _expenditure_sheet(program)
-        return csv_response(header, rows, f"{program.slug}-expenditures.csv")
-    _title, header, rows, _v = _line_sheet(program, budget.line_rows(program=program))
-    return csv_response(header, rows, f"{stem}-lines.csv")
+        return xlsx_response([(title, header, rows, validations)], f"{stem}.xlsx")
+    return csv_response(header, rows, f"{stem}.csv")
 
 
 @login_required
 @require_GET
-def budget_template(request, slug):
-    program = program_for(request, slug, CHANGE)
-    columns = budget.line_columns()
+def template(request, slug, sheet):
+    tab = _sheet(sheet)
+    program = program_for(request, slug)
+    if not tab.may_import(request.user, program):
+        raise PermissionDenied
     help_rows = [
         [
             column.label,
-            _("required") if column.required else _("optional"),
+            (_("required") if column.required else _("optional"))
+            if column.writable
+            else _("for reading"),
             column.help,
             column.allowed(),
         ]
-        for column in columns
+        for column in tab.columns()
     ]
-    sheets = [
-        _line_sheet(program, []),
+    content = [
+        _content(tab, []),
         (
             _("Help"),
             [_("Column"), _("Required"), _("What to write"), _("Allowed values")],
@@ -81,7 +84,7 @@ def budget_template(request, slug):
             {},
         ),
     ]
-    return xlsx_response(sheets, f"{program.slug}-budget-template.xlsx")
+    return xlsx_response(content, f"{program.slug}-{tab.key}-template.xlsx")
 
 
 def _storable(value):
@@ -93,29 +96,44 @@ def _storable(value):
 
 
 @login_required
-def budget_import(request, slug):
-    """Upload → preview (nothing written) → confirm (all rows through the services, or none)."""
-    program = program_for(request, slug, CHANGE)
-    context = {"program": program, "can_change": can_change(request, program), "plan": None}
+def import_(request, slug, sheet):
+    """Upload → preview (nothing written) → confirm (every row through the services, or none)."""
+    tab = _sheet(sheet)
+    program = program_for(request, slug)
+    if not tab.may_import(request.user, program):
+        raise PermissionDenied
+    context = {
+        "program": program,
+        "sheet": tab,
+        "columns": tab.columns(),
+        "tab_url": _tab_url(tab, program),
+        "plan": None,
+        "max_megabytes": MAX_BYTES // (1024 * 1024),
+    }
     status = 200
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(SESSION_KEY) or {}
-        if stored.get("token") != request.POST.get("token") or stored.get("program") != program.pk:
+        if (
+            stored.get("token") != request.POST.get("token")
+            or stored.get("program") != program.pk
+            or stored.get("sheet") != tab.key
+        ):
             messages.error(request, _("This preview has expired: upload the file again."))
-            return redirect("spreadsheets:budget-import", slug=program.slug)
-        planned = budget.import_apply(program=program, rows=stored["rows"])
+            return redirect("spreadsheets:import", slug=program.slug, sheet=tab.key)
+        planned = sheets.import_apply(
+            sheet=tab, program=program, rows=stored["rows"], by=request.user
+        )
         if planned.valid:
             del request.session[SESSION_KEY]
-            counts = planned.counts
             messages.success(
                 request,
                 _(
-                    "Budget imported: %(create)s line(s) added, %(change)s changed, "
+                    "%(sheet)s imported: %(create)s row(s) added, %(change)s changed, "
                     "%(same)s left as they were."
                 )
-                % counts,
+                % {"sheet": tab.title(), **planned.counts},
             )
-            return redirect("plan:budget", slug=program.slug)
+            return redirect(context["tab_url"])
         context["plan"] = planned
         status = 400
     elif request.method == "POST":
@@ -125,12 +143,12 @@ def budget_import(request, slug):
             status = 400
         else:
             try:
-                rows = read_rows(upload, sheet_names=budget.sheet_names())
+                rows = read_rows(upload, sheet_names=(tab.title(), tab.english_title()))
             except FileRefused as refused:
                 context["file_error"] = refused.message
                 status = 400
             else:
-                planned = budget.plan_import(program=program, rows=rows)
+                planned = sheets.plan_import(sheet=tab, program=program, rows=rows)
                 context["plan"] = planned
                 context["filename"] = upload.name
                 if planned.valid:
@@ -138,10 +156,10 @@ def budget_import(request, slug):
                     request.session[SESSION_KEY] = {
                         "token": token,
                         "program": program.pk,
+                        "sheet": tab.key,
                         "rows": [[_storable(value) for value in row] for row in rows],
                     }
                     context["token"] = token
                 else:
                     status = 400
-    context["max_megabytes"] = MAX_BYTES // (1024 * 1024)
-    return render(request, "spreadsheets/budget_import.html", context, status=status)
+    return render(request, "spreadsheets/import.html", context, status=status)

@@ -53,7 +53,7 @@ EXTRA_ROUTES = {
     "instances:edit": "instance",
     "instances:delete": "instance",
     "api:tokens": None,
-    "spreadsheets:budget-import": "slug",
+    "spreadsheets:import": "sheet",
 }
 
 
@@ -191,6 +191,14 @@ def extra_pages(world: dict) -> list[tuple[str, str]]:
             kwargs = {}
         elif argument == "slug":
             kwargs = {"slug": world["program"].slug}
+        elif argument == "sheet":  # the import page of every record tab
+            from spreadsheets.tabs import SHEETS
+
+            pages.extend(
+                (name, reverse(name, kwargs={"slug": world["program"].slug, "sheet": key}))
+                for key in SHEETS
+            )
+            continue
         else:
             kwargs = {"slug": world["program"].slug, "pk": world[argument].pk}
         pages.append((name, reverse(name, kwargs=kwargs)))

@@ -17,7 +17,8 @@ from personas.models import PersonaRole
 from personas.services import membership_add
 from plan.budget.models import BudgetLine
 from plan.budget.services import budget_line_create, budget_line_update
-from spreadsheets import budget as budget_sheets
+from spreadsheets.sheets import import_apply
+from spreadsheets.tabs import SHEETS
 from tests.api.conftest import client_for
 from tests.factories import IndicatorFactory, ProgramFactory, UserFactory
 from tests.lifecycle.conftest import meet_gate
@@ -106,10 +107,10 @@ def test_api_calls_and_imports_say_so(team, settings, tmp_path):
     )
 
     rows = [
-        ["Line number", "Category", "Stage", "Description", "Forecast amount", "Note"],
+        ["No.", "Category", "Stage", "Description", "Forecast amount", "Note"],
         ["", "Devices", "", "Tablets", "3000", ""],
     ]
-    planned = budget_sheets.import_apply(program=program, rows=rows)
+    planned = import_apply(sheet=SHEETS["budget-lines"], program=program, rows=rows, by=None)
     assert planned.valid, [row.errors for row in planned.rows]
     tablets = BudgetLine.objects.get(program=program, name="Tablets")
     assert tablets.history.get().history_change_reason == "import"

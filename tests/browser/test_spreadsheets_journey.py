@@ -16,7 +16,7 @@ from .test_plan_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER = ["Line number", "Category", "Stage", "Description", "Forecast amount", "Note"]
+HEADER = ["No.", "Category", "Stage", "Description", "Forecast amount", "Note"]
 
 
 def workbook(tmp_path, name, rows):
@@ -95,13 +95,13 @@ def test_import_with_errors_then_corrected_and_confirmed(
     page.screenshot(path=screenshot_dir / "sheets-2-import-preview.png", full_page=True)
     assert not BudgetLine.objects.exists()
     page.get_by_role("button", name="Confirm the import").click()
-    expect(page.get_by_text("Budget imported: 3 line(s) added, 0 changed")).to_be_visible()
+    expect(page.get_by_text("Budget lines imported: 3 row(s) added, 0 changed")).to_be_visible()
     expect(page.locator("#budget-forecast")).to_contain_text("KES 2,500,010")
     page.screenshot(path=screenshot_dir / "sheets-3-imported.png", full_page=True)
     assert BudgetLine.objects.count() == 3
 
     # The same file again changes nothing.
-    page.goto(live_server.url + reverse("spreadsheets:budget-import", args=["siaya-chv"]))
+    page.goto(live_server.url + reverse("spreadsheets:import", args=["siaya-chv", "budget-lines"]))
     page.get_by_label("Spreadsheet (.xlsx or .csv)").set_input_files(good)
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.locator("#preview-counts")).to_have_text(

@@ -12,19 +12,20 @@ from django.urls import reverse
 
 from plan.budget.models import BudgetLine
 from plan.budget.services import budget_line_create, expenditure_create
-from spreadsheets import budget, files
+from spreadsheets import files, sheets
+from spreadsheets.tabs import SHEETS
 from tests.factories import BudgetLineFactory
 from tests.queries import assert_same_count, counting
 from tests.translations import compile_messages, english_afterwards  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "Line number,Category,Stage,Description,Forecast amount,Note\n"
+HEADER = "No.,Category,Stage,Description,Forecast amount,Note\n"
 
 
 def upload(client, program, content: bytes, name="budget.csv"):
     return client.post(
-        reverse("spreadsheets:budget-import", args=[program.slug]),
+        reverse("spreadsheets:import", args=[program.slug, "budget-lines"]),
         {"file": SimpleUploadedFile(name, content)},
     )
 
@@ -32,7 +33,7 @@ def upload(client, program, content: bytes, name="budget.csv"):
 def confirm(client, program, response):
     token = response.context["token"]
     return client.post(
-        reverse("spreadsheets:budget-import", args=[program.slug]),
+        reverse("spreadsheets:import", args=[program.slug, "budget-lines"]),
         {"confirm": "1", "token": token},
     )
 
@@ -109,14 +110,21 @@ def test_an_export_reimported_changes_nothing_and_an_edit_is_a_change(signed_in,
     expenditure_create(
         program=program, line=line, date="2027-01-05", amount=20, description="+Invoice 1"
     )
-    exported = signed_in.get(reverse("spreadsheets:budget-export", args=[program.slug, "xlsx"]))
+    exported = signed_in.get(
+        reverse("spreadsheets:export", args=[program.slug, "budget-lines", "xlsx"])
+    )
     assert exported.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(exported.content))
-    assert book.sheetnames == ["Budget lines", "Expenditures"]
+    assert book.sheetnames == ["Budget lines"]
     cells = [cell for row in book["Budget lines"].iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     assert '\'=cmd|"/c calc"!A0' in [cell.value for cell in cells]
-    assert book["Expenditures"]["E2"].value == "'+Invoice 1"
+    spent = signed_in.get(
+        reverse("spreadsheets:export", args=[program.slug, "expenditures", "xlsx"])
+    )
+    spent_book = openpyxl.load_workbook(io.BytesIO(spent.content))
+    assert spent_book.sheetnames == ["Expenditures"]
+    assert spent_book["Expenditures"]["E2"].value == "'+Invoice 1"
 
     again = upload(signed_in, program, exported.content, name="export.xlsx")
     assert again.status_code == 200
@@ -137,14 +145,16 @@ def test_an_export_reimported_changes_nothing_and_an_edit_is_a_change(signed_in,
 
 def test_the_csv_exports_are_formula_safe(signed_in, program):
     budget_line_create(program=program, category="other", name="@SUM(A1)", forecast_amount=1)
-    response = signed_in.get(reverse("spreadsheets:budget-export", args=[program.slug, "csv"]))
+    response = signed_in.get(
+        reverse("spreadsheets:export", args=[program.slug, "budget-lines", "csv"])
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Line number", "Category", "Stage"]
+    assert rows[0][:3] == ["No.", "Category", "Stage"]
     assert rows[1][3] == "'@SUM(A1)"
 
 
 def test_the_template_has_the_help_and_the_allowed_values(signed_in, program):
-    response = signed_in.get(reverse("spreadsheets:budget-template", args=[program.slug]))
+    response = signed_in.get(reverse("spreadsheets:template", args=[program.slug, "budget-lines"]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Budget lines", "Help"]
     help_rows = {row[0]: row for row in book["Help"].iter_rows(min_row=2, values_only=True)}
@@ -220,7 +230,7 @@ def test_the_preview_expires_with_another_program_or_token(signed_in, program, h
     other = ProgramFactory(head=head, slug="other", name="Other")
     response = upload(signed_in, program, (HEADER + ",Devices,,Phones,1,\n").encode())
     stolen = signed_in.post(
-        reverse("spreadsheets:budget-import", args=[other.slug]),
+        reverse("spreadsheets:import", args=[other.slug, "budget-lines"]),
         {"confirm": "1", "token": response.context["token"]},
     )
     assert stolen.status_code == 302
@@ -228,8 +238,8 @@ def test_the_preview_expires_with_another_program_or_token(signed_in, program, h
 
 
 def test_who_may_export_and_import(client, program, developer, outsider):
-    export = reverse("spreadsheets:budget-export", args=[program.slug, "xlsx"])
-    page = reverse("spreadsheets:budget-import", args=[program.slug])
+    export = reverse("spreadsheets:export", args=[program.slug, "budget-lines", "xlsx"])
+    page = reverse("spreadsheets:import", args=[program.slug, "budget-lines"])
     client.force_login(outsider)
     assert client.get(export).status_code == 404
     assert client.get(page).status_code == 404
@@ -251,9 +261,9 @@ def test_query_count_of_an_import_preview_is_the_same_at_2_and_40_rows(program):
         ]
 
     with counting() as small:
-        budget.plan_import(program=program, rows=rows(2))
+        sheets.plan_import(sheet=SHEETS["budget-lines"], program=program, rows=rows(2))
     with counting() as large:
-        planned = budget.plan_import(program=program, rows=rows(40))
+        planned = sheets.plan_import(sheet=SHEETS["budget-lines"], program=program, rows=rows(40))
     assert_same_count(small, large)
     assert small.count == 1
     assert planned.valid
@@ -265,11 +275,11 @@ def test_the_template_and_the_import_speak_the_readers_language(signed_in, progr
     compile_messages()
     set_profile(head, language="fr")
     signed_in.cookies["django_language"] = "fr"
-    response = signed_in.get(reverse("spreadsheets:budget-template", args=[program.slug]))
+    response = signed_in.get(reverse("spreadsheets:template", args=[program.slug, "budget-lines"]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Lignes budgétaires", "Aide"]
     header = [cell.value for cell in book["Lignes budgétaires"][1]]
-    assert header[:2] == ["Numéro de ligne", "Catégorie"]
+    assert header[:2] == ["N°", "Catégorie"]
     help_rows = {row[0]: row for row in book["Aide"].iter_rows(min_row=2, values_only=True)}
     assert help_rows["Catégorie"][1] == "obligatoire"
     book["Lignes budgétaires"].append(
