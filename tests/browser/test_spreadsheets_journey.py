@@ -45,8 +45,8 @@ def test_import_with_errors_then_corrected_and_confirmed(
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, "amina")
     page.goto(f"{live_server.url}/programs/siaya-chv/budget/")
-    page.get_by_role("link", name="Import budget lines").click()
-    expect(page.get_by_role("heading", name="Import budget lines")).to_be_visible()
+    page.get_by_role("link", name="Import — Budget lines").click()
+    expect(page.get_by_role("heading", name="Import: Budget lines")).to_be_visible()
 
     # The template downloads, with its Help sheet.
     with page.expect_download() as download:
