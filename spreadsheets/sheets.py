@@ -200,24 +200,26 @@ def number_column(help: str) -> Column:
     )
 
 
-def person_column(name: str, label, *, required: bool = False) -> Column:
-    """A person of the program's team, by e-mail address (`lookups["team"]`)."""
+def person_column(
+    name: str, label, *, help: str = "", lookup: str = "team", unknown: str = "", required=False
+) -> Column:
+    """A person by e-mail address, found in `lookups[lookup]` (by default the program's team);
+    `unknown` is the message for an address found there by no one (with %(email)s)."""
 
     def read(value, lookups):
         email = text(value)
         if not email:
             return None
-        person = lookups["team"].get(email.casefold())
+        person = lookups[lookup].get(email.casefold())
         if person is None:
-            raise ValidationError(
-                _("No one on the program's team has the address “%(email)s”.") % {"email": email}
-            )
+            message = unknown or _("No one on the program's team has the address “%(email)s”.")
+            raise ValidationError(message % {"email": email})
         return person
 
     return Column(
         name,
         str(label),
-        _("The e-mail address of someone on the program's team."),
+        help or _("The e-mail address of someone on the program's team."),
         required,
         read=read,
         write=lambda record: getattr(getattr(record, name), "email", "") or "",
@@ -239,8 +241,16 @@ class Sheet:
     creates = True  # False: rows only change records that exist (activities)
     one_per_program = False  # True: the sheet is one row (CHW support)
 
+    label = ""  # the sheet's name (lazily translated)
+    ordering: tuple[str, ...] = ("id",)
+    #: The tab's services, called as create_service(program=…, **values) and
+    #: update_service(**{update_argument: record}, **values); or override create / update.
+    create_service: Callable | None = None
+    update_service: Callable | None = None
+    update_argument = ""
+
     def title(self) -> str:
-        raise NotImplementedError
+        return str(self.label)
 
     def english_title(self) -> str:
         with _english():
@@ -256,7 +266,7 @@ class Sheet:
         return [field_column(self.model, name) for name in self.fields]
 
     def records(self, program) -> models.QuerySet:
-        raise NotImplementedError
+        return self.model.objects.filter(program=program).order_by(*self.ordering)
 
     def lookups(self, program, rows: list[dict]) -> dict:
         """What the columns' readers look up, read once for the whole file."""
@@ -284,10 +294,10 @@ class Sheet:
         )
 
     def create(self, *, program, by, values: dict) -> None:
-        raise NotImplementedError
+        type(self).create_service(program=program, **values)
 
     def update(self, *, record, by, values: dict) -> None:
-        raise NotImplementedError
+        type(self).update_service(**{self.update_argument: record}, **values)
 
     # --- export ---
 

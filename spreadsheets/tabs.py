@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lifecycle import activity_services
 from lifecycle.models import StageActivity
@@ -66,18 +67,10 @@ class BudgetLines(Sheet):
     fields = budget_services.BUDGET_LINE_FIELDS
     natural_key = ("category", "stage", "name")
     tab = "plan:budget"
-
-    def title(self):
-        return _("Budget lines")
-
-    def records(self, program):
-        return BudgetLine.objects.filter(program=program).order_by("category", "name", "id")
-
-    def create(self, *, program, by, values):
-        budget_services.budget_line_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        budget_services.budget_line_update(line=record, **values)
+    label = gettext_lazy("Budget lines")
+    ordering = ("category", "name", "id")
+    create_service = budget_services.budget_line_create
+    update_service, update_argument = budget_services.budget_line_update, "line"
 
 
 class Expenditures(Sheet):
@@ -86,9 +79,9 @@ class Expenditures(Sheet):
     fields = budget_services.EXPENDITURE_FIELDS
     natural_key = ("line", "date", "description")
     tab = "plan:budget"
-
-    def title(self):
-        return _("Expenditures")
+    label = gettext_lazy("Expenditures")
+    create_service = budget_services.expenditure_create
+    update_service, update_argument = budget_services.expenditure_update, "expenditure"
 
     def field_columns(self):
         line = _reference_column(
@@ -112,12 +105,6 @@ class Expenditures(Sheet):
     def attach(self, instance, program, lookups):
         """An expenditure belongs to its line; the line column sets it."""
 
-    def create(self, *, program, by, values):
-        budget_services.expenditure_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        budget_services.expenditure_update(expenditure=record, **values)
-
 
 # --- team -----------------------------------------------------------------------------------
 
@@ -133,26 +120,9 @@ class Team(Sheet):
     natural_key = ("user", "role")
     tab = "personas:team"
     permission = "personas.manage_team"
-
-    def title(self):
-        return _("Team")
+    label = gettext_lazy("Team")
 
     def field_columns(self):
-        def read_person(value, lookups):
-            email = text(value)
-            if not email:
-                return None
-            person = lookups["people"].get(email.casefold())
-            if person is None:
-                raise ValidationError(
-                    _(
-                        "No one can be added with the address “%(email)s”. Check it, or ask a "
-                        "site administrator to create their account."
-                    )
-                    % {"email": email}
-                )
-            return person
-
         name = Column(
             "name",
             _("Name"),
@@ -161,13 +131,16 @@ class Team(Sheet):
             read=lambda value, _lookups: text(value),
             write=lambda record: record.user.get_full_name() or record.user.username,
         )
-        email = Column(
+        email = person_column(
             "user",
             _("E-mail"),
-            _("The address of the person's account."),
-            True,
-            read=read_person,
-            write=lambda record: record.user.email,
+            help=_("The address of the person's account."),
+            lookup="people",
+            unknown=_(
+                "No one can be added with the address “%(email)s”. Check it, or ask a site "
+                "administrator to create their account."
+            ),
+            required=True,
         )
         since = Column(
             "since",
@@ -226,18 +199,10 @@ class Indicators(Sheet):
     )
     natural_key = ("name",)
     tab = "plan:indicators"
-
-    def title(self):
-        return _("Indicators")
-
-    def records(self, program):
-        return Indicator.objects.filter(program=program).order_by("name", "id")
-
-    def create(self, *, program, by, values):
-        indicator_services.indicator_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        indicator_services.indicator_update(indicator=record, **values)
+    label = gettext_lazy("Indicators")
+    ordering = ("name", "id")
+    create_service = indicator_services.indicator_create
+    update_service, update_argument = indicator_services.indicator_update, "indicator"
 
 
 class Measurements(Sheet):
@@ -246,9 +211,7 @@ class Measurements(Sheet):
     fields = ("indicator", *indicator_services.MEASUREMENT_FIELDS)
     natural_key = ("indicator", "period_end")
     tab = "plan:indicators"
-
-    def title(self):
-        return _("Measurements")
+    label = gettext_lazy("Measurements")
 
     def field_columns(self):
         indicator = _reference_column(
@@ -303,18 +266,11 @@ class CHWSupportSheet(Sheet):
     fields = chw_services.CHW_SUPPORT_FIELDS
     tab = "plan:chw-support"
     one_per_program = True
-
-    def title(self):
-        return _("CHW support")
+    label = gettext_lazy("CHW support")
+    create_service = chw_services.chw_support_save
 
     def columns(self):
         return self.field_columns()
-
-    def records(self, program):
-        return CHWSupport.objects.filter(program=program)
-
-    def create(self, *, program, by, values):
-        chw_services.chw_support_save(program=program, **values)
 
     def update(self, *, record, by, values):
         chw_services.chw_support_save(program=record.program, **values)
@@ -326,9 +282,9 @@ class Risks(Sheet):
     fields = risk_services.RISK_FIELDS
     natural_key = ("description",)
     tab = "plan:risks"
-
-    def title(self):
-        return _("Risks")
+    label = gettext_lazy("Risks")
+    create_service = risk_services.risk_create
+    update_service, update_argument = risk_services.risk_update, "risk"
 
     def field_columns(self):
         return [
@@ -342,12 +298,6 @@ class Risks(Sheet):
     def lookups(self, program, rows):
         return {"team": _team_by_email(program)}
 
-    def create(self, *, program, by, values):
-        risk_services.risk_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        risk_services.risk_update(risk=record, **values)
-
 
 class Lessons(Sheet):
     key = "lessons"
@@ -355,18 +305,12 @@ class Lessons(Sheet):
     fields = risk_services.LESSON_FIELDS
     natural_key = ("stage", "what_happened")
     tab = "plan:risks"
-
-    def title(self):
-        return _("Lessons")
-
-    def records(self, program):
-        return Lesson.objects.filter(program=program).order_by("recorded_on", "id")
+    label = gettext_lazy("Lessons")
+    ordering = ("recorded_on", "id")
+    update_service, update_argument = risk_services.lesson_update, "lesson"
 
     def create(self, *, program, by, values):
         risk_services.lesson_create(program=program, by=by, **values)
-
-    def update(self, *, record, by, values):
-        risk_services.lesson_update(lesson=record, **values)
 
 
 # --- activities, training, devices ----------------------------------------------------------
@@ -382,9 +326,7 @@ class Activities(Sheet):
     natural_key = ("stage", "title")
     tab = "lifecycle:detail"
     creates = False
-
-    def title(self):
-        return _("Activities")
+    label = gettext_lazy("Activities")
 
     def number_help(self):
         return _(
@@ -467,18 +409,10 @@ class Training(Sheet):
     fields = training_services.TRAINING_FIELDS
     natural_key = ("kind", "starts_on", "place")
     tab = "plan:training"
-
-    def title(self):
-        return _("Training events")
-
-    def records(self, program):
-        return TrainingEvent.objects.filter(program=program).order_by("starts_on", "id")
-
-    def create(self, *, program, by, values):
-        training_services.training_event_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        training_services.training_event_update(event=record, **values)
+    label = gettext_lazy("Training events")
+    ordering = ("starts_on", "id")
+    create_service = training_services.training_event_create
+    update_service, update_argument = training_services.training_event_update, "event"
 
 
 class Devices(Sheet):
@@ -487,22 +421,14 @@ class Devices(Sheet):
     fields = device_services.DEVICE_FIELDS
     natural_key = ("imei",)
     tab = "plan:devices"
-
-    def title(self):
-        return _("Devices")
-
-    def records(self, program):
-        return Device.objects.filter(program=program).order_by("user_name", "id")
+    label = gettext_lazy("Devices")
+    ordering = ("user_name", "id")
+    create_service = device_services.device_create
+    update_service, update_argument = device_services.device_update, "device"
 
     def identity(self, values):
         imei = "".join(ch for ch in str(values.get("imei") or "") if ch not in " -")
         return (imei,)
-
-    def create(self, *, program, by, values):
-        device_services.device_create(program=program, **values)
-
-    def update(self, *, record, by, values):
-        device_services.device_update(device=record, **values)
 
 
 SHEETS: dict[str, Sheet] = {
