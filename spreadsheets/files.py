@@ -56,6 +56,29 @@ def unquote(value: str) -> str:
 def read_rows(upload, *, sheet_names: tuple[str, ...]) -> list[list]:
     """The rows (header first) of `upload` — an .xlsx (its sheet named one of `sheet_names`,
     or its only sheet) or a .csv — as lists of str / int / float / datetime / Formula / None."""
+    if _is_workbook(upload):
+        workbook = _open_workbook(upload)
+        return _sheet_rows(_find_sheet(workbook, sheet_names))
+    name = (getattr(upload, "name", "") or "").lower()
+    if name.endswith((".csv", ".txt")) or not name:
+        return _csv_rows(upload)
+    raise FileRefused(_("Upload an .xlsx workbook or a .csv file."))
+
+
+def read_sheets(upload, *, sheets: dict[str, tuple[str, ...]]) -> dict[str, list[list]]:
+    """The rows of several sheets of one .xlsx workbook: `sheets` maps a key to the names its
+    sheet may have (e.g. its title in the reader's language and in English); every one must be
+    there. The checks are `read_rows`' own."""
+    if not _is_workbook(upload):
+        raise FileRefused(
+            _("Upload the .xlsx workbook: a CSV file holds one sheet, this import needs several.")
+        )
+    workbook = _open_workbook(upload)
+    return {key: _sheet_rows(_find_sheet(workbook, names)) for key, names in sheets.items()}
+
+
+def _is_workbook(upload) -> bool:
+    """True for an .xlsx (checked for size and for being a zip), False for a text file."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise FileRefused(_("The file is larger than 50 MB: split it, or remove what is unused."))
@@ -63,18 +86,14 @@ def read_rows(upload, *, sheet_names: tuple[str, ...]) -> list[list]:
     head = upload.read(4)
     upload.seek(0)
     is_zip = head.startswith(b"PK\x03\x04")
-    if name.endswith((".xlsx", ".xlsm")) or is_zip:
-        if not is_zip:
-            raise FileRefused(
-                _(
-                    "This file is named .xlsx but is not an Excel workbook (is it a CSV file "
-                    "renamed?). Save it as .xlsx from your spreadsheet program, or name it .csv."
-                )
+    if name.endswith((".xlsx", ".xlsm")) and not is_zip:
+        raise FileRefused(
+            _(
+                "This file is named .xlsx but is not an Excel workbook (is it a CSV file "
+                "renamed?). Save it as .xlsx from your spreadsheet program, or name it .csv."
             )
-        return _xlsx_rows(upload, sheet_names)
-    if name.endswith((".csv", ".txt")) or not name:
-        return _csv_rows(upload)
-    raise FileRefused(_("Upload an .xlsx workbook or a .csv file."))
+        )
+    return is_zip
 
 
 def _check_zip(upload) -> None:
@@ -100,14 +119,17 @@ def _check_zip(upload) -> None:
     upload.seek(0)
 
 
-def _xlsx_rows(upload, sheet_names) -> list[list]:
+def _open_workbook(upload):
     _check_zip(upload)
     try:
-        workbook = openpyxl.load_workbook(upload, data_only=False)
+        return openpyxl.load_workbook(upload, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a bad workbook
         raise FileRefused(
             _("This workbook cannot be read: %(error)s") % {"error": error}
         ) from error
+
+
+def _find_sheet(workbook, sheet_names):
     wanted = {name.casefold() for name in sheet_names}
     sheets = [sheet for sheet in workbook.worksheets if sheet.title.casefold() in wanted]
     if not sheets:
@@ -118,7 +140,10 @@ def _xlsx_rows(upload, sheet_names) -> list[list]:
                 "found": ", ".join(f"“{sheet.title}”" for sheet in workbook.worksheets),
             }
         )
-    sheet = sheets[0]
+    return sheets[0]
+
+
+def _sheet_rows(sheet) -> list[list]:
     if sheet.merged_cells.ranges:
         raise FileRefused(
             _("The sheet “%(sheet)s” has merged cells (%(cells)s): unmerge them and upload again.")

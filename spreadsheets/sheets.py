@@ -134,6 +134,14 @@ class Column:
     read: Callable | None = None
     write: Callable | None = None
     writable: bool = True
+    # not written to the record but read by the sheet's own checks (a new organization's kind)
+    optional_input: bool = False
+
+    def requirement(self) -> str:
+        """What the template's Help sheet says of the column."""
+        if self.writable:
+            return _("required") if self.required else _("optional")
+        return _("optional") if self.optional_input else _("for reading")
 
     def allowed(self) -> str:
         return "; ".join(str(label) for _value, label in self.choices)
@@ -266,7 +274,12 @@ class Sheet:
         return [field_column(self.model, name) for name in self.fields]
 
     def records(self, program) -> models.QuerySet:
-        return self.model.objects.filter(program=program).order_by(*self.ordering)
+        return self.records_of([program])
+
+    def records_of(self, programs) -> models.QuerySet:
+        """The records of several programs in one query (the portfolio import reads its sheets'
+        so). A sheet whose records are found another way overrides `records` instead."""
+        return self.model.objects.filter(program__in=programs).order_by(*self.ordering)
 
     def lookups(self, program, rows: list[dict]) -> dict:
         """What the columns' readers look up, read once for the whole file."""
@@ -292,6 +305,10 @@ class Sheet:
             value.casefold() if isinstance(value, str) else getattr(value, "pk", value)
             for value in (values.get(name) for name in self.natural_key)
         )
+
+    def complete(self, row: Row, record, values: dict, lookups: dict) -> None:
+        """A row's checks beyond its cells and the model's own (errors and notes added to
+        `row`), once its record is found and its values validated. None by default."""
 
     def create(self, *, program, by, values: dict) -> None:
         type(self).create_service(program=program, **values)
@@ -334,6 +351,7 @@ class Row:
     changes: list[str] = field(default_factory=list)  # the labels of the changed columns
     record: models.Model | None = None
     shown: list[str] = field(default_factory=list)  # the row's cells as the preview shows them
+    notes: list[str] = field(default_factory=list)  # what else the row does, for the preview
 
 
 @dataclass
@@ -388,21 +406,9 @@ def plan_import(*, sheet: Sheet, program, rows: list[list]) -> Plan:
     by row, without writing. A fixed number of queries whatever the number of rows."""
     if not rows:
         return Plan(sheet, [], [_("The file is empty.")])
-    columns = sheet.columns()
-    labels = {column.key: column.label for column in columns}
-    english = _english_labels(sheet)
-    header = [english.get(text(cell).casefold(), cell) for cell in rows[0]]
-    positions, file_errors = _header_map(header, columns)
+    positions, raw_rows, file_errors = read_table(sheet=sheet, rows=rows)
     if file_errors:
         return Plan(sheet, [], file_errors)
-    raw_rows = []
-    for number_, cells in enumerate(rows[1:], start=2):
-        raw = {
-            key: cells[index] if index < len(cells) else None for key, index in positions.items()
-        }
-        if all(value in (None, "") for value in raw.values()):
-            continue  # an empty row
-        raw_rows.append((number_, raw))
     if sheet.one_per_program and len(raw_rows) > 1:
         return Plan(
             sheet,
@@ -413,8 +419,45 @@ def plan_import(*, sheet: Sheet, program, rows: list[list]) -> Plan:
             ],
         )
     existing = {record.pk: record for record in sheet.records(program)}
-    by_key = {sheet.identity(_record_values(sheet, record)): record for record in existing.values()}
     lookups = sheet.lookups(program, [raw for _number, raw in raw_rows])
+    rows_planned = plan_rows(
+        sheet=sheet,
+        program=program,
+        positions=positions,
+        raw_rows=raw_rows,
+        existing=existing,
+        lookups=lookups,
+    )
+    return Plan(sheet, rows_planned)
+
+
+def read_table(*, sheet: Sheet, rows: list[list]) -> tuple[dict[str, int], list, list[str]]:
+    """The header of `rows` matched to the sheet's columns (key → position, the labels in the
+    reader's language or in English) and the rows that are not empty, as (row number,
+    key → cell); or the file's errors (a required column missing)."""
+    columns = sheet.columns()
+    english = _english_labels(sheet)
+    header = [english.get(text(cell).casefold(), cell) for cell in rows[0]] if rows else []
+    positions, file_errors = _header_map(header, columns)
+    if file_errors:
+        return positions, [], file_errors
+    raw_rows = []
+    for number_, cells in enumerate(rows[1:], start=2):
+        raw = {
+            key: cells[index] if index < len(cells) else None for key, index in positions.items()
+        }
+        if all(value in (None, "") for value in raw.values()):
+            continue  # an empty row
+        raw_rows.append((number_, raw))
+    return positions, raw_rows, []
+
+
+def plan_rows(*, sheet: Sheet, program, positions, raw_rows, existing: dict, lookups) -> list[Row]:
+    """Each row of `raw_rows` (from `read_table`) planned against the `existing` records (pk →
+    record, read once by the caller): no query per row."""
+    columns = sheet.columns()
+    labels = {column.key: column.label for column in columns}
+    by_key = {sheet.identity(_record_values(sheet, record)): record for record in existing.values()}
     planned: list[Row] = []
     seen: dict = {}
     for number_, raw in raw_rows:
@@ -467,6 +510,7 @@ def plan_import(*, sheet: Sheet, program, rows: list[list]) -> Plan:
             record = next(iter(existing.values()), None)
         if len(row.errors) == reading_errors:  # the row's record is known (or it is new)
             _validate(sheet, program, record, values_written, lookups, failed, labels, row)
+            sheet.complete(row, record, values, lookups)
         identity = record.pk if record else sheet.identity(values)
         if identity in seen:
             row.errors.append(_("The same row as row %(row)s.") % {"row": seen[identity]})
@@ -485,7 +529,7 @@ def plan_import(*, sheet: Sheet, program, rows: list[list]) -> Plan:
             if _comparable(getattr(record, name)) != _comparable(value)
         ]
         row.action = CHANGE if row.changes else SAME
-    return Plan(sheet, planned)
+    return planned
 
 
 def _has_default(model, name: str) -> bool:
@@ -543,10 +587,26 @@ def _validate(sheet, program, record, values, lookups, failed, labels, row) -> N
             row.errors.extend(f"{label}: {message}" if label else message for message in messages)
 
 
-class _RowRefused(Exception):
+class RowRefused(Exception):
+    """A service refused a planned row: the import rolls back and the row shows why."""
+
     def __init__(self, row: Row, messages: list[str]):
         super().__init__(messages)
         self.row, self.messages = row, messages
+
+    def mark(self) -> None:
+        self.row.action = ERROR
+        self.row.errors.extend(self.messages)
+
+
+def write_row(row: Row, write: Callable, **arguments):
+    """`write(**arguments)` for `row`; a service's refusal becomes `RowRefused` for the row."""
+    try:
+        return write(**arguments)
+    except ValidationError as error:
+        raise RowRefused(row, error.messages) from error
+    except PermissionDenied as error:
+        raise RowRefused(row, [str(error) or _("You may not make this change.")]) from error
 
 
 def import_apply(*, sheet: Sheet, program, rows: list[list], by) -> Plan:
@@ -559,19 +619,11 @@ def import_apply(*, sheet: Sheet, program, rows: list[list], by) -> Plan:
                 return planned
             with made_through(IMPORT):  # the trail says these changes came from a spreadsheet
                 for row in planned.rows:
-                    try:
-                        if row.action == CREATE:
-                            sheet.create(program=program, by=by, values=row.values)
-                        elif row.action == CHANGE:
-                            sheet.update(record=row.record, by=by, values=row.values)
-                    except ValidationError as error:
-                        raise _RowRefused(row, error.messages) from error
-                    except PermissionDenied as error:
-                        raise _RowRefused(
-                            row, [str(error) or _("You may not make this change.")]
-                        ) from error
-    except _RowRefused as refused:
-        refused.row.action = ERROR
-        refused.row.errors.extend(refused.messages)
+                    if row.action == CREATE:
+                        write_row(row, sheet.create, program=program, by=by, values=row.values)
+                    elif row.action == CHANGE:
+                        write_row(row, sheet.update, record=row.record, by=by, values=row.values)
+    except RowRefused as refused:
+        refused.mark()
         return planned
     return planned

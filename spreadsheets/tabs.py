@@ -152,10 +152,10 @@ class Team(Sheet):
         )
         return [email, name, field_column(Membership, "role"), since]
 
-    def records(self, program):
+    def records_of(self, programs):
         return (
             Membership.objects.current()
-            .filter(program=program)
+            .filter(program__in=programs)
             .select_related("user")
             .order_by("role", "user__email", "id")
         )

@@ -11,4 +11,10 @@ urlpatterns = [
     re_path(SHEET + r"template\.xlsx$", views.template, name="template"),
     re_path(SHEET + r"import/$", views.import_, name="import"),
     path("portfolio/export.xlsx", portfolio.portfolio_xlsx, name="portfolio-export"),
+    path("portfolio/import/", views.portfolio_import_page, name="portfolio-import"),
+    path(
+        "portfolio/import/template.xlsx",
+        views.portfolio_template,
+        name="portfolio-import-template",
+    ),
 ]

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET
 
 from chtprograms.access import program_for
 
+from . import portfolio_import as portfolio
 from . import sheets
-from .files import MAX_BYTES, FileRefused, read_rows
+from .files import MAX_BYTES, FileRefused, read_rows, read_sheets
 from .tabs import SHEETS
 from .writers import csv_response, xlsx_response
 
 SESSION_KEY = "spreadsheets:import"
+PORTFOLIO_SESSION_KEY = "spreadsheets:portfolio-import"
 
 
 def _sheet(key: str) -> sheets.Sheet:
@@ -64,27 +66,23 @@ def template(request, slug, sheet):
     program = program_for(request, slug)
     if not tab.may_import(request.user, program):
         raise PermissionDenied
-    help_rows = [
-        [
-            column.label,
-            (_("required") if column.required else _("optional"))
-            if column.writable
-            else _("for reading"),
-            column.help,
-            column.allowed(),
-        ]
-        for column in tab.columns()
-    ]
     content = [
         _content(tab, []),
-        (
-            _("Help"),
-            [_("Column"), _("Required"), _("What to write"), _("Allowed values")],
-            help_rows,
-            {},
-        ),
+        (_("Help"), _help_header(), _help_rows(tab), {}),
     ]
     return xlsx_response(content, f"{program.slug}-{tab.key}-template.xlsx")
+
+
+def _help_header() -> list[str]:
+    return [_("Column"), _("Required"), _("What to write"), _("Allowed values")]
+
+
+def _help_rows(sheet: sheets.Sheet) -> list[list]:
+    """The template's Help sheet: each column's meaning and allowed values."""
+    return [
+        [column.label, column.requirement(), column.help, column.allowed()]
+        for column in sheet.columns()
+    ]
 
 
 def _storable(value):
@@ -163,3 +161,88 @@ def import_(request, slug, sheet):
                 else:
                     status = 400
     return render(request, "spreadsheets/import.html", context, status=status)
+
+
+# --- the portfolio import: programs, their teams and budget lines in one workbook -------------
+
+
+def _may_import_portfolio(request) -> None:
+    if not request.user.has_perm(portfolio.PERMISSION):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def portfolio_template(request):
+    _may_import_portfolio(request)
+    help_rows = [[sheet.title(), *row] for sheet in portfolio.SHEETS for row in _help_rows(sheet)]
+    content = [
+        *(_content(sheet, []) for sheet in portfolio.SHEETS),
+        (_("Help"), [_("Sheet"), *_help_header()], help_rows, {}),
+    ]
+    return xlsx_response(content, "portfolio-import-template.xlsx")
+
+
+@login_required
+def portfolio_import_page(request):
+    """Upload → preview of every sheet (nothing written) → confirm (all of it, or nothing)."""
+    _may_import_portfolio(request)
+    context = {
+        "sheets": portfolio.SHEETS,
+        "plan": None,
+        "max_megabytes": MAX_BYTES // (1024 * 1024),
+    }
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(PORTFOLIO_SESSION_KEY) or {}
+        if stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("This preview has expired: upload the file again."))
+            return redirect("spreadsheets:portfolio-import")
+        planned = portfolio.portfolio_import_apply(user=request.user, workbook=stored["sheets"])
+        if planned.valid:
+            del request.session[PORTFOLIO_SESSION_KEY]
+            messages.success(
+                request,
+                _(
+                    "Portfolio imported: %(create)s row(s) added, %(change)s changed, "
+                    "%(same)s left as they were."
+                )
+                % planned.counts,
+            )
+            return redirect("chtprograms:program-list")
+        context["plan"] = planned
+        status = 400
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choose a file to upload.")
+            status = 400
+        else:
+            try:
+                workbook = read_sheets(
+                    upload,
+                    sheets={
+                        sheet.key: (sheet.title(), sheet.english_title())
+                        for sheet in portfolio.SHEETS
+                    },
+                )
+            except FileRefused as refused:
+                context["file_error"] = refused.message
+                status = 400
+            else:
+                planned = portfolio.plan_portfolio(user=request.user, workbook=workbook)
+                context["plan"] = planned
+                context["filename"] = upload.name
+                if planned.valid:
+                    token = secrets.token_urlsafe(16)
+                    request.session[PORTFOLIO_SESSION_KEY] = {
+                        "token": token,
+                        "sheets": {
+                            key: [[_storable(value) for value in row] for row in rows]
+                            for key, rows in workbook.items()
+                        },
+                    }
+                    context["token"] = token
+                else:
+                    status = 400
+    return render(request, "spreadsheets/portfolio_import.html", context, status=status)

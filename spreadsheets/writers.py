@@ -41,6 +41,8 @@ def workbook(sheets) -> openpyxl.Workbook:
         for index, allowed in (validations or {}).items():
             letter = openpyxl.utils.get_column_letter(index + 1)
             text = ",".join(str(value).replace(",", " ") for value in allowed)
+            if len(text) > 255:  # a spreadsheet's limit for a list: the Help sheet lists them
+                continue
             rule = DataValidation(type="list", formula1=f'"{text}"', allow_blank=True)
             sheet.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}1000")
