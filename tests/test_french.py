@@ -54,6 +54,7 @@ EXTRA_ROUTES = {
     "instances:delete": "instance",
     "api:tokens": None,
     "spreadsheets:import": "sheet",
+    "spreadsheets:portfolio-import": None,
 }
 
 
