@@ -5,6 +5,7 @@ import csv
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -150,6 +151,8 @@ def dashboard(request):
             "query": "&".join(part for part in (query, f"sort={sort}") if part),
             "sort_query": query,
             "export_query": "&".join(part for part in (query, f"sort={sort}") if part),
+            # the site's own rule (cached roles), without asking Django's per-user permissions
+            "can_create": rules.has_perm("chtprograms.add_program", request.user),
             **_tile_context(filters, data),
         },
         status=400 if form.errors else 200,
