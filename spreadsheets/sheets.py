@@ -11,7 +11,9 @@ happen to each: created, changed (which fields), left as it is, or its errors �
 number of queries whatever the number of rows. `import_apply` plans again (the tab may have
 changed since the preview) and, only when every row is valid, writes them through the tab's
 services in one transaction, with the trail's channel "import"; a service that still refuses
-a row rolls the whole file back and the row shows why."""
+a row rolls the whole file back and the row shows why. Its parts — `read_table` (the header
+and the rows), `plan_rows` (each row against records read once), `write_row` — also serve the
+portfolio import (`portfolio_import`), whose sheets hold the rows of many programs."""
 
 from __future__ import annotations
 

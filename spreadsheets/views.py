@@ -103,7 +103,6 @@ def import_(request, slug, sheet):
     context = {
         "program": program,
         "sheet": tab,
-        "columns": tab.columns(),
         "tab_url": _tab_url(tab, program),
         "plan": None,
         "max_megabytes": MAX_BYTES // (1024 * 1024),
