@@ -48,8 +48,7 @@ def test_history_after_a_page_an_api_call_and_an_import(
     # By an import: a CSV with a new line.
     csv = tmp_path / "budget.csv"
     csv.write_text(
-        "No.,Category,Stage,Description,Forecast amount,Note\n,Training,,CHV training,"
-        "5000,\n"
+        "No.,Category,Stage,Description,Forecast amount,Note\n,Training,,CHV training,5000,\n"
     )
     page.goto(f"{live_server.url}/programs/siaya-chv/sheets/budget-lines/import/")
     page.get_by_label("Spreadsheet (.xlsx or .csv)").set_input_files(csv)

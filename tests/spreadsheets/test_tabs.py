@@ -235,9 +235,7 @@ def test_an_activity_done_without_evidence_is_refused_on_its_row(world):
 
 
 def test_team_rows_name_accounts_and_only_heads_appoint_heads(world, client):
-    content = (
-        b"E-mail,Role\nnobody@example.org,Researcher\nnewcomer@example.org,Program head\n"
-    )
+    content = b"E-mail,Role\nnobody@example.org,Researcher\nnewcomer@example.org,Program head\n"
     admin = UserFactory(username="admin2")
     membership_add(program=world["program"], user=admin, role=PersonaRole.PROGRAM_ADMIN)
     client.force_login(admin)
