@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
-.PHONY: install install-dev messages oidc-provider run test lint format clean bench
+.PHONY: install install-dev messages oidc-provider assets assets-tools run test lint format clean bench
 
 $(VENV)/.run-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,7 +47,27 @@ oidc-provider:
 		echo "npm not found: the OpenID Connect sign-in tests will be skipped"; \
 	fi
 
-test: install-dev messages oidc-provider
+# The Bootstrap the site ships (static/build/, committed): only the CSS rules whose classes the
+# templates, forms and scripts use and only the JavaScript components the templates call
+# (assets/build.mjs). Developers run it after using a new Bootstrap class or data-bs-* component;
+# `make run` needs neither npm nor this step. The packages are pinned in assets/package-lock.json.
+assets:
+	@[ assets/node_modules/.package-lock.json -nt assets/package-lock.json ] || \
+		(cd assets && npm ci --no-audit --no-fund --loglevel=error)
+	node assets/build.mjs
+
+# The same packages for `make test`, which rebuilds the assets into a temporary folder and
+# compares them with static/build/ (skipped, saying why, without npm).
+assets-tools:
+	@if [ assets/node_modules/.package-lock.json -nt assets/package-lock.json ]; then \
+		true; \
+	elif command -v npm >/dev/null 2>&1; then \
+		cd assets && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the test that rebuilds the front-end assets will be skipped"; \
+	fi
+
+test: install-dev messages oidc-provider assets-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -27,6 +27,7 @@ def token_list(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            messages.success(request, _("Token “%(name)s” made.") % {"name": created.name})
             form = AccessTokenForm()
     return render(
         request,

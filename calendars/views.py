@@ -1,5 +1,6 @@
 """The feeds (no login: the key in the address is the credential) and replacing the key."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -53,6 +54,7 @@ def team_feed(request, key, slug):
 def key_rotate(request):
     """A new key: the addresses are shown on this page once (only the key's digest is kept)."""
     key = services.calendar_key_rotate(user=request.user)
+    messages.success(request, _("New calendar addresses made."))
     programs = selectors.team_programs(user=request.user)
     addresses = {
         "person": request.build_absolute_uri(reverse("calendars:person", args=[key])),

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -405,14 +404,16 @@ def consideration_item_update(request, slug, pk):
 @login_required
 @require_POST
 def consideration_item_delete(request, slug, pk):
-    """htmx gets an empty answer, which removes the row and nothing else."""
+    """htmx gets an answer that removes the row and nothing else, and says so to screen
+    readers in the page's live region."""
     program = program_for(request, slug, "chtprograms.change_program")
     item = selectors.consideration_item_get(program=program, pk=pk)
     consideration = item.consideration
     services.consideration_item_delete(item=item)
+    said = _("“%(label)s” removed from the checklist.") % {"label": item.label}
     if request.htmx:
-        return HttpResponse("")
-    messages.success(request, _("“%(label)s” removed from the checklist.") % {"label": item.label})
+        return render(request, "partials/_announce.html", {"text": said})
+    messages.success(request, said)
     return _considerations_page(program, consideration)
 
 

@@ -184,6 +184,8 @@ def language(request):
         user=request.user, language=form.cleaned_data["language"]
     )
     remember_preferences(request, person)
+    with translation.override(person.language):  # said in the language chosen
+        messages.success(request, _("Language changed."))
     response = HttpResponseRedirect(back)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language)
     return response

@@ -49,8 +49,13 @@ def notification_read(request, pk):
         return render(
             request,
             "reminders/partials/_notification_row.html",
-            {"row": _row(notification, timezone.localdate()), "oob_bell": True},
+            {
+                "row": _row(notification, timezone.localdate()),
+                "oob_bell": True,
+                "said": _("Notification marked read."),
+            },
         )
+    messages.success(request, _("Notification marked read."))
     return _back(request)
 
 

@@ -50,16 +50,17 @@ def test_collectstatic_with_the_production_storage_resolves_every_template_refer
 
 
 def test_collected_text_files_have_brotli_and_gzip_variants(collected):
-    for name in ("css/app.css", "vendor/bootstrap/bootstrap.min.css", "favicon.svg"):
+    for name in ("css/app.css", "build/bootstrap.css", "favicon.svg"):
         hashed = staticfiles_storage.url(name).removeprefix("/static/")
         assert (collected / f"{hashed}.br").is_file(), name
         assert (collected / f"{hashed}.gz").is_file(), name
 
 
-def test_vendored_files_reference_no_missing_source_map():
-    for path in (ROOT / "static" / "vendor").rglob("*.*"):
-        if path.suffix in {".js", ".css"}:
-            assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path
+def test_vendored_and_built_files_reference_no_missing_source_map():
+    for folder in ("vendor", "build"):
+        for path in (ROOT / "static" / folder).rglob("*.*"):
+            if path.suffix in {".js", ".css"}:
+                assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path
 
 
 def test_make_run_collects_the_static_files_and_serves_them_compressed(tmp_path):
