@@ -247,6 +247,11 @@ SAVES = {
         upload="spreadsheets:export",
         button="confirm",
     ),
+    "spreadsheets:portfolio-import": Save(
+        "Portfolio imported: 0 row(s) added, 0 changed, 0 left as they were.",
+        upload="spreadsheets:portfolio-import-template",
+        button="confirm",
+    ),
     "api:tokens": Save("Token “DHIS2 bridge” made.", data={"name": "DHIS2 bridge"}),
     "api:token-revoke": Save("The token “Power BI” no longer works.", page="api:tokens"),
 }
