@@ -47,6 +47,8 @@ def test_fix_this_leads_back_to_the_gate_and_a_reviewer_gets_no_link(
     page.goto(f"{live_server.url}/programs/no-such-program/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     page.screenshot(path=screenshot_dir / f"everyday-404-{width}.png", full_page=True)
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0  # the error pages fit a phone too
 
     page = browser.new_page(viewport={"width": width, "height": 900})
     sign_in(page, live_server.url, "amina")
