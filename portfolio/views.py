@@ -9,20 +9,22 @@ import rules
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from chtprograms.models import Health, ProgramType
 from chtprograms.selectors import program_countries, program_organizations
 from core.pagination import BoundedPaginator
+from personas.selectors import sees_every_program
 from plan.indicators.selectors import IndicatorStatus
 from portfolio import charts
 
-from . import selectors
+from . import selectors, version
 from .forms import PortfolioFilterForm
 
 PAGE_SIZE = 25
@@ -123,10 +125,37 @@ def _charts(
     }
 
 
+def _scope(user) -> str:
+    """Whose programs a cached page shows: everyone's, or this user's own (their memberships,
+    which the portfolio version counts)."""
+    return "all" if sees_every_program(user) else f"user:{user.pk}"
+
+
 @login_required
 @require_GET
 def dashboard(request):
+    """The figures, charts and table: worked out once per portfolio version and reader (a
+    committed change moves the version on, so it shows at the next page load)."""
     today = timezone.localdate()
+    # the site's own rule (cached roles), without asking Django's per-user permissions
+    can_create = rules.has_perm("chtprograms.add_program", request.user)
+    key = (
+        "dashboard",
+        today,
+        timezone.get_current_timezone_name(),
+        get_language(),
+        _scope(request.user),
+        can_create,
+        request.GET.urlencode(),
+    )
+    status, content = version.cached(
+        key, lambda: _dashboard_content(request, today, can_create=can_create)
+    )
+    return render(request, "portfolio/dashboard.html", {"content": content}, status=status)
+
+
+def _dashboard_content(request, today: datetime.date, *, can_create: bool) -> tuple[int, str]:
+    """(status, the page's content) from the records."""
     form = _filter_form(request)
     filters = form.filters()
     sort = _sort(request)
@@ -135,9 +164,8 @@ def dashboard(request):
     table = selectors.portfolio_table(user=request.user, filters=filters, sort=sort, today=today)
     page = BoundedPaginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.query()
-    return render(
-        request,
-        "portfolio/dashboard.html",
+    content = render_to_string(
+        "portfolio/partials/_dashboard.html",
         {
             "form": form,
             "filters": filters,
@@ -151,12 +179,12 @@ def dashboard(request):
             "query": "&".join(part for part in (query, f"sort={sort}") if part),
             "sort_query": query,
             "export_query": "&".join(part for part in (query, f"sort={sort}") if part),
-            # the site's own rule (cached roles), without asking Django's per-user permissions
-            "can_create": rules.has_perm("chtprograms.add_program", request.user),
+            "can_create": can_create,
             **_tile_context(filters, data),
         },
-        status=400 if form.errors else 200,
+        request=request,
     )
+    return (400 if form.errors else 200), content  # a SafeString, kept so in the cache
 
 
 GAP_LABELS = {

@@ -59,3 +59,14 @@ def activity_templates(request):
         return
     request.getfixturevalue("transactional_db")
     seed_activity_templates()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test database's portfolio version starts again
+    from the same number, so a page cached by an earlier test could otherwise match."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

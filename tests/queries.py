@@ -66,8 +66,9 @@ README_QUERY_ROWS: list[tuple[str, dict[str, int]]] = [
         {"closeout reports page": 7},
     ),
     (
-        "portfolio, filtered or not / its CSV export (10 or 500 programs)",
-        {"portfolio": 22, "portfolio CSV export": 6},
+        "portfolio, filtered or not / again with nothing changed / its CSV export (10 or 500"
+        " programs)",
+        {"portfolio": 23, "portfolio, unchanged": 5, "portfolio CSV export": 6},
     ),
     (
         "calendar feed of a head / of a developer / a program's team feed (3 or 30 programs)",

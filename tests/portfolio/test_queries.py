@@ -20,13 +20,18 @@ def test_dashboard_query_count_is_the_same_at_10_and_500_programs(client, query)
     bulk_programs(10, prefix="small")
     small, response = get_counted(client, url)
     assert response.context["data"].total <= 10
+    small_again, again = get_counted(client, url)
     bulk_programs(490, prefix="large")
     large, response = get_counted(client, url)
     if not query:
         assert response.context["data"].total == 500
         assert response.context["page"].paginator.count == 500
+    large_again, again = get_counted(client, url)
+    assert again.context["content"] == response.context["content"]  # from the cache
     assert_same_count(small, large)
     large.assert_count(pinned("portfolio"))  # filtered, sorted or not
+    assert_same_count(small_again, large_again)
+    large_again.assert_count(pinned("portfolio, unchanged"))
 
 
 def test_a_members_dashboard_query_count_does_not_grow(client):

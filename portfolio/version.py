@@ -1,0 +1,127 @@
+"""The portfolio's change counter and the pages cached by it.
+
+Every table the portfolio reads (the apps in `WATCHED_APPS`, with their many-to-many tables)
+carries a trigger that adds one to `PortfolioVersion.number` in the writing transaction: a
+page, the API, an import, the admin, a bulk `update()` or raw SQL alike. The counter becomes
+visible with the write's commit, never before, so a page computed after reading number N holds
+at least every change counted in N: cached under a key made of N (with the day, the reader's
+scope and the request), it is exact until the next write, whose commit moves N on.
+
+The triggers are (re)installed after every `migrate` (`install_triggers`, on `post_migrate`):
+a new model's table gets one, and a table SQLite rebuilt in a migration gets its back.
+`tests/portfolio/test_version.py` checks that every watched table has one."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.apps import apps as global_apps
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+
+#: The apps whose records the dashboard, its table and its filters show. Who sees everything
+#: (staff, the reviewers' group) is decided on each request, so the accounts' tables need none.
+WATCHED_APPS = ("chtprograms", "personas", "lifecycle", "plan", "instances")
+TABLE = "portfolio_portfolioversion"
+FUNCTION = "portfolio_version_bump"
+#: How long a cached page is kept at most (a newer version replaces it long before, usually).
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def watched_tables(apps=global_apps) -> list[str]:
+    tables = set()
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model._meta.managed and not model._meta.proxy:
+                tables.add(model._meta.db_table)
+    return sorted(tables)
+
+
+def _sqlite_trigger(table: str, event: str) -> str:
+    return f"portfolio_bump_{table}_{event.lower()}"
+
+
+def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
+    """Put the counter's trigger on every watched table that exists (idempotent); how many."""
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    if TABLE not in existing:
+        return 0
+    tables = [table for table in watched_tables(apps) if table in existing]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Names from the models and constants, never from input (hence the noqa: S608).
+        row = f"INSERT INTO {TABLE} (id, number) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"  # noqa: E501, S608
+        cursor.execute(row)
+        if connection.vendor == "postgresql":
+            bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {bump}; RETURN NULL; END $$"
+            )
+            for table in tables:
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR "
+                    f"TRUNCATE ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+                )
+        elif connection.vendor == "sqlite":
+            bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(
+                        f"CREATE TRIGGER IF NOT EXISTS {quote(_sqlite_trigger(table, event))} "
+                        f"AFTER {event} ON {quote(table)} BEGIN {bump}; END"
+                    )
+        else:
+            return 0
+    return len(tables)
+
+
+def tables_with_trigger(using: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """The tables that carry the counter's trigger (for every kind of write, on SQLite)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = %s",
+                [FUNCTION],
+            )
+            return {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        names = {(table, name) for table, name in cursor.fetchall()}
+    return {
+        table
+        for table, _name in names
+        if all((table, _sqlite_trigger(table, event)) in names
+               for event in ("INSERT", "UPDATE", "DELETE"))
+    }  # fmt: skip
+
+
+def install_on_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    install_triggers(using=using)
+
+
+def portfolio_version() -> int | None:
+    """The counter as of now (1 query); None if its row is missing (nothing is cached then)."""
+    from portfolio.models import PortfolioVersion
+
+    return PortfolioVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+
+
+def cached(parts: tuple, compute: Callable[[], object]) -> object:
+    """`compute()`, kept under `parts` and the current version: computed once per version.
+
+    `parts` must hold everything else the result depends on (the day, the reader's scope, the
+    request's parameters, the language). The version is read before computing, so a write that
+    commits meanwhile at worst leaves a newer result under the older key, which no later
+    request asks for."""
+    version = portfolio_version()
+    if version is None:
+        return compute()
+    digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
+    key = f"portfolio:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

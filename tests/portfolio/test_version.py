@@ -1,0 +1,158 @@
+"""The portfolio version: every write to the records the dashboard shows moves it on, by any
+route (a service, a queryset `update()`, a bulk insert, a delete, a many-to-many link), reading
+does not; so the dashboard's cached page equals one worked out afresh after any writes."""
+
+import contextlib
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chtprograms.models import Organization, Program
+from chtprograms.services import program_archive, program_health_record, program_unarchive
+from lifecycle import gates
+from lifecycle.models import Lifecycle, StageActivity
+from lifecycle.services import lifecycle_advance, lifecycle_hold, lifecycle_resume
+from personas.services import membership_add
+from plan.budget.models import BudgetLine, Expenditure
+from plan.budget.services import budget_line_create, exchange_rate_set, expenditure_create
+from portfolio.version import portfolio_version, tables_with_trigger, watched_tables
+from tests.factories import ProgramFactory, UserFactory, reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_table_the_portfolio_reads_carries_the_trigger():
+    tables = set(watched_tables())
+    assert {"chtprograms_program", "lifecycle_stageactivity", "personas_membership"} <= tables
+    assert "chtprograms_budgetline" in tables and "instances_instance_shared_with" in tables
+    assert tables - tables_with_trigger() == set()
+
+
+def test_each_kind_of_write_moves_the_version_and_reading_does_not(client):
+    program = ProgramFactory()
+    line = budget_line_create(
+        program=program, category="devices", stage="", name="Phones", forecast_amount=Decimal(10)
+    )
+    seen = [portfolio_version()]
+
+    def moved() -> bool:
+        seen.append(portfolio_version())
+        return seen[-1] > seen[-2]
+
+    client.force_login(reviewer())
+    client.get(reverse("portfolio:dashboard"))
+    client.get(reverse("portfolio:dashboard") + "?country=KE")
+    assert not moved()
+    Program.objects.filter(pk=program.pk).update(health="off_track")
+    assert moved()
+    Expenditure.objects.bulk_create(
+        [Expenditure(line=line, date=datetime.date(2026, 1, 1), amount=Decimal(1))]
+    )
+    assert moved()
+    Expenditure.objects.filter(line=line).delete()
+    assert moved()
+    program.partners.add(Organization.objects.create(name="Partner", kind="ngo"))
+    assert moved()
+    exchange_rate_set(currency="KES", effective_date=datetime.date(2026, 1, 1), units_per_usd=130)
+    assert moved()
+
+
+# --- the cached page after random writes -------------------------------------------------------
+
+WRITES = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "health",
+                "line",
+                "spend",
+                "rate",
+                "activity",
+                "advance",
+                "hold",
+                "resume",
+                "join",
+                "archive",
+                "unarchive",
+            ]
+        ),  # fmt: skip
+        st.integers(min_value=0, max_value=2),  # which program
+        st.integers(min_value=1, max_value=900),  # an amount, a day offset
+    ),
+    min_size=1,
+    max_size=6,
+)
+URLS = ["", "?only=overdue&sort=-spent", "?stage=initiation&budget_by=type"]
+
+
+def write(kind: str, program: Program, head, member, number: int) -> None:
+    """One change through the services; refused ones change nothing, as for a person."""
+    lifecycle = Lifecycle.objects.get(program=program)
+    waive = [result.id for result in gates.unmet(gates.evaluate(lifecycle))]
+    day = datetime.date(2026, 1, 1) + datetime.timedelta(days=number)
+    with contextlib.suppress(ValidationError, PermissionDenied):
+        if kind == "health":
+            status = ["on_track", "at_risk", "off_track"][number % 3]
+            program_health_record(program=program, by=head, status=status, note="Checked")
+        elif kind == "line":
+            amount = Decimal(number * 100)
+            budget_line_create(program=program, category="devices", stage="",
+                               name=f"Line {number}", forecast_amount=amount)  # fmt: skip
+        elif kind == "spend":
+            line = BudgetLine.objects.filter(program=program).first()
+            if line:
+                expenditure_create(program=program, line=line, date=day, amount=Decimal(number))
+        elif kind == "rate":
+            exchange_rate_set(currency=program.currency, effective_date=day,
+                              units_per_usd=Decimal(number))  # fmt: skip
+        elif kind == "activity":
+            activity = StageActivity.objects.filter(program=program).order_by("pk").first()
+            activity.due_on = day
+            activity.save(update_fields=["due_on"])
+        elif kind == "advance":
+            lifecycle_advance(lifecycle=lifecycle, by=head, note="Waived for the test", waive=waive)
+        elif kind == "hold":
+            lifecycle_hold(lifecycle=lifecycle, by=head, note="Funding gap")
+        elif kind == "resume":
+            lifecycle_resume(lifecycle=lifecycle, by=head)
+        elif kind == "join":
+            membership_add(program=program, user=member, role="developer", by=head)
+        elif kind == "archive":
+            program_archive(program=program)
+        else:
+            program_unarchive(program=program)
+
+
+def pages(client, users) -> list[str]:
+    contents = []
+    for user in users:
+        client.force_login(user)
+        for url in URLS:
+            response = client.get(reverse("portfolio:dashboard") + url)
+            contents.append(response.context["content"])
+    return contents
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(writes=WRITES)
+def test_the_cached_page_equals_a_fresh_one_after_any_writes(client, writes):
+    cache.clear()
+    head, member = UserFactory(), UserFactory()
+    programs = [ProgramFactory(head=head, currency="KES") for _ in range(3)]
+    users = [reviewer(), member]
+    pages(client, users)  # cached before the writes
+    for kind, which, number in writes:
+        write(kind, programs[which], head, member, number)
+        cached = pages(client, users)
+        cache.clear()
+        assert cached == pages(client, users)  # worked out from the records
