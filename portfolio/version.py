@@ -108,6 +108,15 @@ def portfolio_version() -> int | None:
     return PortfolioVersion.objects.filter(pk=1).values_list("number", flat=True).first()
 
 
+def portfolio_version_bump() -> None:
+    """Move the counter on by hand: every cached page is then worked out anew."""
+    from django.db.models import F
+
+    from portfolio.models import PortfolioVersion
+
+    PortfolioVersion.objects.filter(pk=1).update(number=F("number") + 1)
+
+
 def cached(parts: tuple, compute: Callable[[], object]) -> object:
     """`compute()`, kept under `parts` and the current version: computed once per version.
 

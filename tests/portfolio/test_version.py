@@ -5,10 +5,13 @@ does not; so the dashboard's cached page equals one worked out afresh after any 
 import contextlib
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,6 +64,19 @@ def test_each_kind_of_write_moves_the_version_and_reading_does_not(client):
     assert moved()
     exchange_rate_set(currency="KES", effective_date=datetime.date(2026, 1, 1), units_per_usd=130)
     assert moved()
+
+
+def test_the_rebuild_command_puts_triggers_back_and_moves_the_version():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER portfolio_version_bump ON chtprograms_program")
+        else:
+            cursor.execute('DROP TRIGGER "portfolio_bump_chtprograms_program_update"')
+    assert "chtprograms_program" not in tables_with_trigger()
+    before = portfolio_version()
+    call_command("rebuild_portfolio_summary", stdout=StringIO())
+    assert "chtprograms_program" in tables_with_trigger()
+    assert portfolio_version() > before
 
 
 # --- the cached page after random writes -------------------------------------------------------

@@ -1,13 +1,16 @@
 """Rebuild the portfolio's summary from the records: the days each program spent in the stages
 it has left (`lifecycle.StageStay`, from the histories) and each indicator's status (from its
 figures and latest measurement). The services keep them current with each write; run this
-after writing records by other means (a bulk import, a restored backup) or to check them."""
+after writing records by other means (a bulk import, a restored backup) or to check them. It
+also puts back the change counter's triggers and moves the counter on (`portfolio.version`), so
+every cached dashboard page is worked out anew."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from lifecycle.services import stage_stays_rebuild
 from plan.indicators.services import indicator_statuses_rebuild
+from portfolio.version import install_triggers, portfolio_version_bump
 
 
 class Command(BaseCommand):
@@ -17,4 +20,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             stays = stage_stays_rebuild()
             statuses = indicator_statuses_rebuild()
-        self.stdout.write(f"{stays} stage stays written; {statuses} indicator statuses changed.")
+            tables = install_triggers()
+            portfolio_version_bump()
+        self.stdout.write(
+            f"{stays} stage stays written; {statuses} indicator statuses changed; "
+            f"the change counter's trigger on {tables} tables."
+        )
