@@ -1,7 +1,8 @@
 """What `bench/run.py` needs from inside the app, printed as JSON on the last line:
 
     python bench/probe.py session USERNAME     → a signed-in session's key
-    python bench/probe.py queries URL…         → SQL queries per page, as the reviewer
+    python bench/probe.py queries URL…         → SQL queries per page worked out, as the reviewer
+    python bench/probe.py worked_out URL…      → seconds for a page worked out (nothing cached)
     python bench/probe.py pdf                  → seconds for a closeout PDF and a trivial page
     python bench/probe.py programs             → live programs, and one program's address
 
@@ -28,6 +29,7 @@ from django.contrib.auth import (  # noqa: E402
     SESSION_KEY,
     get_user_model,  # noqa: E402
 )
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -58,6 +60,7 @@ def queries(urls: list[str]) -> dict[str, int]:
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
     counts = {}
     for url in urls:
+        cache.clear()  # the queries of a page worked out, not of one cached (portfolio.version)
         with CaptureQueriesContext(connection) as captured:
             answer = client.get(url, secure=True, HTTP_HOST=host)
             if hasattr(answer, "streaming_content"):
@@ -66,6 +69,26 @@ def queries(urls: list[str]) -> dict[str, int]:
             raise SystemExit(f"{url}: status {answer.status_code}")
         counts[url] = len(captured)
     return counts
+
+
+def worked_out(urls: list[str], rounds: int = 3) -> dict[str, float]:
+    """The median time of each page as the reviewer when nothing is cached: the first load after
+    a change (the dashboard is cached by the portfolio version, `portfolio.version`)."""
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="reviewer"), backend=BACKEND)
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    seconds = {}
+    for url in urls:
+        times = []
+        for _round in range(rounds):
+            cache.clear()
+            started = time.perf_counter()
+            answer = client.get(url, secure=True, HTTP_HOST=host)
+            if answer.status_code != 200:
+                raise SystemExit(f"{url}: status {answer.status_code}")
+            times.append(time.perf_counter() - started)
+        seconds[url] = statistics.median(times)
+    return seconds
 
 
 def pdf() -> dict[str, float]:
@@ -101,6 +124,7 @@ if __name__ == "__main__":
     result = {
         "session": lambda: session(args[0]),
         "queries": lambda: queries(args),
+        "worked_out": lambda: worked_out(args),
         "pdf": pdf,
         "programs": programs,
     }[command]()

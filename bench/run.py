@@ -9,8 +9,9 @@
 3. wrk (-t2 -c8, BENCH_SECONDS a page) on each page, alternating the databases and the pages in
    BENCH_ROUNDS rounds; each figure is the median over the rounds.
 4. The table: req/s, p50/p95 latency, page/healthz throughput and t(10k)/t(1k) (the ratio of
-   mean request times), the SQL queries of each page (in-process, same data), and the closeout
-   PDF's time against a trivial WeasyPrint page."""
+   mean request times), the SQL queries of each page (in-process, same data, nothing cached),
+   the dashboard's time when worked out (nothing cached: the first load after a change) and the
+   closeout PDF's time against a trivial WeasyPrint page."""
 
 import http.client
 import json
@@ -247,15 +248,17 @@ def main() -> None:
         size: probe("queries", *[path or overview[size] for path in pages.values()], size=size)
         for size in SIZES
     }
+    dashboards = ["/portfolio/", pages["/portfolio/ (reviewer, filtered)"]]
+    fresh = {size: probe("worked_out", *dashboards, size=size) for size in SIZES}
     pdf = probe("pdf", size="1k")
-    report(pages, results, queries, overview, pdf)
+    report(pages, results, queries, overview, pdf, fresh)
 
 
 def median(rows: list[dict], key: str) -> float:
     return statistics.median(row[key] for row in rows)
 
 
-def report(pages, results, queries, overview, pdf) -> None:
+def report(pages, results, queries, overview, pdf, fresh) -> None:
     print()
     print(f"wrk -t2 -c8 -d{SECONDS}s, {ROUNDS} alternating rounds (medians), gunicorn 2 workers")
     print(
@@ -276,6 +279,12 @@ def report(pages, results, queries, overview, pdf) -> None:
             f"| {rps1 / rps10:.2f} | {q1}/{q10} |"
         )
     print()
+    for url in fresh["1k"]:
+        one, ten = fresh["1k"][url], fresh["10k"][url]
+        print(
+            f"{url} worked out (the first load after a change; reviewer, in-process, median of"
+            f" 3): 1k {one * 1000:.0f} ms, 10k {ten * 1000:.0f} ms ({ten / one:.2f}×)"
+        )
     print(
         f"closeout PDF: {pdf['closeout_seconds']:.2f} s; a trivial WeasyPrint page: "
         f"{pdf['trivial_seconds']:.2f} s ({pdf['closeout_seconds'] / pdf['trivial_seconds']:.1f}×)"

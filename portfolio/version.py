@@ -1,8 +1,9 @@
 """The portfolio's change counter and the pages cached by it.
 
 Every table the portfolio reads (the apps in `WATCHED_APPS`, with their many-to-many tables)
-carries a trigger that adds one to `PortfolioVersion.number` in the writing transaction: a
-page, the API, an import, the admin, a bulk `update()` or raw SQL alike. The counter becomes
+carries a trigger that adds one to `PortfolioVersion.number` in the writing transaction (on
+PostgreSQL at its commit, once per row written): a page, the API, an import, the admin, a bulk
+`update()` or raw SQL alike. The counter becomes
 visible with the write's commit, never before, so a page computed after reading number N holds
 at least every change counted in N: cached under a key made of N (with the day, the reader's
 scope and the request), it is exact until the next write, whose commit moves N on.
@@ -15,6 +16,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -40,6 +42,11 @@ def _sqlite_trigger(table: str, event: str) -> str:
     return f"portfolio_bump_{table}_{event.lower()}"
 
 
+def at_commit() -> bool:
+    """PostgreSQL moves the counter at commit (the default) or at each write (the tests)."""
+    return getattr(settings, "PORTFOLIO_VERSION_AT_COMMIT", True)
+
+
 def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
     """Put the counter's trigger on every watched table that exists (idempotent); how many."""
     connection = connections[using]
@@ -58,10 +65,17 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
                 f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
                 f"BEGIN {bump}; RETURN NULL; END $$"
             )
+            # At commit (deferred), the counter's row is locked for the commit only, not for the
+            # whole transaction: writers are not queued behind a long import, nor is a write
+            # that locked a record first (`select_for_update`) left waiting for the counter
+            # while the counter's holder waits for that record. The tests, whose transactions
+            # never commit, move it at once (`PORTFOLIO_VERSION_AT_COMMIT = False`).
+            when = "DEFERRABLE INITIALLY DEFERRED" if at_commit() else "NOT DEFERRABLE"
             for table in tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION} ON {quote(table)}")
                 cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR "
-                    f"TRUNCATE ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+                    f"CREATE CONSTRAINT TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE ON "
+                    f"{quote(table)} {when} FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
                 )
         elif connection.vendor == "sqlite":
             bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +24,12 @@ from lifecycle.services import lifecycle_advance, lifecycle_hold, lifecycle_resu
 from personas.services import membership_add
 from plan.budget.models import BudgetLine, Expenditure
 from plan.budget.services import budget_line_create, exchange_rate_set, expenditure_create
-from portfolio.version import portfolio_version, tables_with_trigger, watched_tables
+from portfolio.version import (
+    install_triggers,
+    portfolio_version,
+    tables_with_trigger,
+    watched_tables,
+)
 from tests.factories import ProgramFactory, UserFactory, reviewer
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +82,30 @@ def test_the_rebuild_command_puts_triggers_back_and_moves_the_version():
     call_command("rebuild_portfolio_summary", stdout=StringIO())
     assert "chtprograms_program" in tables_with_trigger()
     assert portfolio_version() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_with_the_commit_not_before(settings):
+    """As in production: on PostgreSQL the trigger runs at commit; SQLite moves it at once
+    (it has one writer at a time, so nothing waits behind the counter)."""
+    settings.PORTFOLIO_VERSION_AT_COMMIT = True
+    install_triggers()
+    try:
+        program = ProgramFactory()
+        before = portfolio_version()
+        with transaction.atomic():
+            Program.objects.filter(pk=program.pk).update(health="off_track")
+            Program.objects.filter(pk=program.pk).update(health="at_risk")
+            inside = portfolio_version()
+        assert inside == (before if connection.vendor == "postgresql" else before + 2)
+        assert portfolio_version() == before + 2  # one per row written, with the commit
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            Program.objects.filter(pk=program.pk).update(health="on_track")
+            raise RuntimeError  # rolled back: not counted
+        assert portfolio_version() == before + 2
+    finally:
+        settings.PORTFOLIO_VERSION_AT_COMMIT = False
+        install_triggers()
 
 
 # --- the cached page after random writes -------------------------------------------------------
