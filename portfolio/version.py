@@ -2,8 +2,8 @@
 
 Every table the portfolio reads (the apps in `WATCHED_APPS`, with their many-to-many tables)
 carries a trigger that adds one to `PortfolioVersion.number` in the writing transaction (on
-PostgreSQL at its commit, once per row written): a page, the API, an import, the admin, a bulk
-`update()` or raw SQL alike. The counter becomes
+PostgreSQL once, at its commit): a page, the API, an import, the admin, a bulk `update()` or raw
+SQL alike. The counter becomes
 visible with the write's commit, never before, so a page computed after reading number N holds
 at least every change counted in N: cached under a key made of N (with the day, the reader's
 scope and the request), it is exact until the next write, whose commit moves N on.
@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 WATCHED_APPS = ("chtprograms", "personas", "lifecycle", "plan", "instances")
 TABLE = "portfolio_portfolioversion"
 FUNCTION = "portfolio_version_bump"
+SETTING = "portfolio.version_moved"
 #: How long a cached page is kept at most (a newer version replaces it long before, usually).
 CACHE_SECONDS = 6 * 60 * 60
 
@@ -61,21 +62,32 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
         cursor.execute(row)
         if connection.vendor == "postgresql":
             bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608
+            if at_commit():
+                # At commit (a deferred constraint trigger), once per transaction (a setting
+                # local to it remembers): the counter's row is locked for the commit only, so
+                # writers are not queued behind a long import, nor is a write that locked a
+                # record first (`select_for_update`) left waiting for the counter while the
+                # counter's holder waits for that record; and a bulk write moves it once.
+                body = (
+                    f"IF current_setting('{SETTING}', true) IS DISTINCT FROM 'on' THEN "
+                    f"PERFORM set_config('{SETTING}', 'on', true); {bump}; END IF;"
+                )
+                kind, when = "CONSTRAINT TRIGGER", "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                events = "INSERT OR UPDATE OR DELETE"
+            else:
+                # The tests, whose transactions never commit: at each statement that writes.
+                body = f"{bump};"
+                kind, when = "TRIGGER", "FOR EACH STATEMENT"
+                events = "INSERT OR UPDATE OR DELETE OR TRUNCATE"
             cursor.execute(
                 f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {bump}; RETURN NULL; END $$"
+                f"BEGIN {body} RETURN NULL; END $$"
             )
-            # At commit (deferred), the counter's row is locked for the commit only, not for the
-            # whole transaction: writers are not queued behind a long import, nor is a write
-            # that locked a record first (`select_for_update`) left waiting for the counter
-            # while the counter's holder waits for that record. The tests, whose transactions
-            # never commit, move it at once (`PORTFOLIO_VERSION_AT_COMMIT = False`).
-            when = "DEFERRABLE INITIALLY DEFERRED" if at_commit() else "NOT DEFERRABLE"
             for table in tables:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION} ON {quote(table)}")
                 cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE ON "
-                    f"{quote(table)} {when} FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
+                    f"CREATE {kind} {FUNCTION} AFTER {events} ON {quote(table)} {when} "
+                    f"EXECUTE FUNCTION {FUNCTION}()"
                 )
         elif connection.vendor == "sqlite":
             bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608
