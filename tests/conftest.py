@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test
 # itself (factories, assertions) are still synchronous and safe.
@@ -70,3 +72,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Every test leaves the thread in English: a request or a French test leaves its language
+    active, and the tests that follow in the same thread would otherwise read French labels."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
