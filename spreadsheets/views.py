@@ -3,6 +3,8 @@ with its preview. Which tab is the URL's `sheet` (`tabs.SHEETS`)."""
 
 import datetime
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from chtprograms.access import program_for
 
 from . import portfolio_import as portfolio
 from . import sheets
-from .files import MAX_BYTES, FileRefused, read_rows, read_sheets
+from .files import MAX_BYTES, FileRefused, Formula, read_rows, read_sheets
 from .tabs import SHEETS
 from .writers import csv_response, xlsx_response
 
@@ -85,52 +87,50 @@ def _help_rows(sheet: sheets.Sheet) -> list[list]:
     ]
 
 
-def _storable(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _storable(content):
+    """The file's cells as the session can keep them (JSON): dates as ISO text, numbers as text."""
+    if isinstance(content, dict):
+        return {key: _storable(value) for key, value in content.items()}
+    if isinstance(content, list | tuple):
+        return [_storable(value) for value in content]
+    if isinstance(content, datetime.datetime | datetime.date):
+        return content.isoformat()
+    if isinstance(content, Decimal):
+        return str(content)
+    if isinstance(content, Formula):  # only in a column the import does not read
+        return content.text
+    return content
 
 
-@login_required
-def import_(request, slug, sheet):
-    """Upload → preview (nothing written) → confirm (every row through the services, or none)."""
-    tab = _sheet(sheet)
-    program = program_for(request, slug)
-    if not tab.may_import(request.user, program):
-        raise PermissionDenied
-    context = {
-        "program": program,
-        "sheet": tab,
-        "tab_url": _tab_url(tab, program),
-        "plan": None,
-        "max_megabytes": MAX_BYTES // (1024 * 1024),
-    }
+@dataclass(frozen=True)
+class ImportSteps:
+    """What differs between the import pages; `import_page` runs the steps they share: upload →
+    preview (nothing written, the file kept in the session under a token) → confirm (all of it
+    through the services, or nothing)."""
+
+    session_key: str
+    scope: dict  # what a stored preview belongs to: confirming elsewhere finds it expired
+    read: Callable  # upload → content (raises FileRefused)
+    plan: Callable  # content → a plan (`.valid`, `.counts`), writing nothing
+    apply: Callable  # stored content → the plan, written when valid
+    done: Callable  # counts → the success message
+    done_url: str
+    again_url: str
+
+
+def import_page(request, steps: ImportSteps, template_name: str, context: dict):
+    context = {**context, "plan": None, "max_megabytes": MAX_BYTES // (1024 * 1024)}
     status = 200
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(SESSION_KEY) or {}
-        if (
-            stored.get("token") != request.POST.get("token")
-            or stored.get("program") != program.pk
-            or stored.get("sheet") != tab.key
-        ):
+        stored = request.session.get(steps.session_key) or {}
+        if stored.get("token") != request.POST.get("token") or stored.get("scope") != steps.scope:
             messages.error(request, _("This preview has expired: upload the file again."))
-            return redirect("spreadsheets:import", slug=program.slug, sheet=tab.key)
-        planned = sheets.import_apply(
-            sheet=tab, program=program, rows=stored["rows"], by=request.user
-        )
+            return redirect(steps.again_url)
+        planned = steps.apply(stored["content"])
         if planned.valid:
-            del request.session[SESSION_KEY]
-            messages.success(
-                request,
-                _(
-                    "%(sheet)s imported: %(create)s row(s) added, %(change)s changed, "
-                    "%(same)s left as they were."
-                )
-                % {"sheet": tab.title(), **planned.counts},
-            )
-            return redirect(context["tab_url"])
+            del request.session[steps.session_key]
+            messages.success(request, steps.done(planned.counts))
+            return redirect(steps.done_url)
         context["plan"] = planned
         status = 400
     elif request.method == "POST":
@@ -140,26 +140,54 @@ def import_(request, slug, sheet):
             status = 400
         else:
             try:
-                rows = read_rows(upload, sheet_names=(tab.title(), tab.english_title()))
+                content = steps.read(upload)
             except FileRefused as refused:
                 context["file_error"] = refused.message
                 status = 400
             else:
-                planned = sheets.plan_import(sheet=tab, program=program, rows=rows)
-                context["plan"] = planned
-                context["filename"] = upload.name
+                planned = steps.plan(content)
+                context.update(plan=planned, filename=upload.name)
                 if planned.valid:
                     token = secrets.token_urlsafe(16)
-                    request.session[SESSION_KEY] = {
+                    request.session[steps.session_key] = {
                         "token": token,
-                        "program": program.pk,
-                        "sheet": tab.key,
-                        "rows": [[_storable(value) for value in row] for row in rows],
+                        "scope": steps.scope,
+                        "content": _storable(content),
                     }
                     context["token"] = token
                 else:
                     status = 400
-    return render(request, "spreadsheets/import.html", context, status=status)
+    return render(request, template_name, context, status=status)
+
+
+@login_required
+def import_(request, slug, sheet):
+    """A record tab's import."""
+    tab = _sheet(sheet)
+    program = program_for(request, slug)
+    if not tab.may_import(request.user, program):
+        raise PermissionDenied
+    tab_url = _tab_url(tab, program)
+    steps = ImportSteps(
+        session_key=SESSION_KEY,
+        scope={"program": program.pk, "sheet": tab.key},
+        read=lambda upload: read_rows(upload, sheet_names=(tab.title(), tab.english_title())),
+        plan=lambda rows: sheets.plan_import(sheet=tab, program=program, rows=rows),
+        apply=lambda rows: sheets.import_apply(
+            sheet=tab, program=program, rows=rows, by=request.user
+        ),
+        done=lambda counts: (
+            _(
+                "%(sheet)s imported: %(create)s row(s) added, %(change)s changed, "
+                "%(same)s left as they were."
+            )
+            % {"sheet": tab.title(), **counts}
+        ),
+        done_url=tab_url,
+        again_url=reverse("spreadsheets:import", args=[program.slug, tab.key]),
+    )
+    context = {"program": program, "sheet": tab, "tab_url": tab_url, "cancel_url": tab_url}
+    return import_page(request, steps, "spreadsheets/import.html", context)
 
 
 # --- the portfolio import: programs, their teams and budget lines in one workbook -------------
@@ -184,64 +212,26 @@ def portfolio_template(request):
 
 @login_required
 def portfolio_import_page(request):
-    """Upload → preview of every sheet (nothing written) → confirm (all of it, or nothing)."""
+    """The portfolio import: every sheet of the workbook previewed, then all of it or nothing."""
     _may_import_portfolio(request)
-    context = {
-        "sheets": portfolio.SHEETS,
-        "plan": None,
-        "max_megabytes": MAX_BYTES // (1024 * 1024),
-    }
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(PORTFOLIO_SESSION_KEY) or {}
-        if stored.get("token") != request.POST.get("token"):
-            messages.error(request, _("This preview has expired: upload the file again."))
-            return redirect("spreadsheets:portfolio-import")
-        planned = portfolio.portfolio_import_apply(user=request.user, workbook=stored["sheets"])
-        if planned.valid:
-            del request.session[PORTFOLIO_SESSION_KEY]
-            messages.success(
-                request,
-                _(
-                    "Portfolio imported: %(create)s row(s) added, %(change)s changed, "
-                    "%(same)s left as they were."
-                )
-                % planned.counts,
+    names = {sheet.key: (sheet.title(), sheet.english_title()) for sheet in portfolio.SHEETS}
+    steps = ImportSteps(
+        session_key=PORTFOLIO_SESSION_KEY,
+        scope={"user": request.user.pk},
+        read=lambda upload: read_sheets(upload, sheets=names),
+        plan=lambda workbook: portfolio.plan_portfolio(user=request.user, workbook=workbook),
+        apply=lambda workbook: portfolio.portfolio_import_apply(
+            user=request.user, workbook=workbook
+        ),
+        done=lambda counts: (
+            _(
+                "Portfolio imported: %(create)s row(s) added, %(change)s changed, "
+                "%(same)s left as they were."
             )
-            return redirect("chtprograms:program-list")
-        context["plan"] = planned
-        status = 400
-    elif request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["file_error"] = _("Choose a file to upload.")
-            status = 400
-        else:
-            try:
-                workbook = read_sheets(
-                    upload,
-                    sheets={
-                        sheet.key: (sheet.title(), sheet.english_title())
-                        for sheet in portfolio.SHEETS
-                    },
-                )
-            except FileRefused as refused:
-                context["file_error"] = refused.message
-                status = 400
-            else:
-                planned = portfolio.plan_portfolio(user=request.user, workbook=workbook)
-                context["plan"] = planned
-                context["filename"] = upload.name
-                if planned.valid:
-                    token = secrets.token_urlsafe(16)
-                    request.session[PORTFOLIO_SESSION_KEY] = {
-                        "token": token,
-                        "sheets": {
-                            key: [[_storable(value) for value in row] for row in rows]
-                            for key, rows in workbook.items()
-                        },
-                    }
-                    context["token"] = token
-                else:
-                    status = 400
-    return render(request, "spreadsheets/portfolio_import.html", context, status=status)
+            % counts
+        ),
+        done_url=reverse("chtprograms:program-list"),
+        again_url=reverse("spreadsheets:portfolio-import"),
+    )
+    context = {"sheets": portfolio.SHEETS, "cancel_url": reverse("chtprograms:program-list")}
+    return import_page(request, steps, "spreadsheets/portfolio_import.html", context)

@@ -299,7 +299,7 @@ def routes(patterns=None, namespace=None):
 
 
 READS_A_POST = re.compile(
-    r"request\.POST|require_POST|\"POST\"|record_form_page|record_delete_page"
+    r"request\.POST|require_POST|\"POST\"|record_form_page|record_delete_page|import_page"
 )
 
 

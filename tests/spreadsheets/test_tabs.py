@@ -319,3 +319,15 @@ def test_an_import_preview_reads_a_fixed_number_of_queries(world):
         planned = sheets.plan_import(sheet=tab, program=world["program"], rows=rows(28))
     assert_same_count(small, large)
     assert planned.counts["change"] == 28
+
+
+def test_a_formula_in_a_column_the_import_does_not_read_is_left_alone(world):
+    book = openpyxl.Workbook()
+    book.active.title = "Risks"
+    book.active.append(["Risk", "Likelihood", "Impact", "Status", "Our score"])
+    book.active.append(["Fuel prices rise", "Low", "High", "Open", "=2*3"])
+    preview = upload(world, "risks", workbook_bytes(book), "risks.xlsx")
+    assert preview.context["plan"].counts["create"] == 1, _errors(preview)
+    done = confirm(world, "risks", preview)
+    assert done.status_code == 302
+    assert world["program"].risks.filter(description="Fuel prices rise").exists()
