@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -263,7 +264,7 @@ class Sheet:
         return str(self.label)
 
     def english_title(self) -> str:
-        with _english():
+        with translation.override("en"):
             return str(self.title())
 
     def columns(self) -> list[Column]:
@@ -328,19 +329,6 @@ class Sheet:
         return user.has_perm(self.permission, program)
 
 
-class _english:
-    def __enter__(self):
-        from django.utils import translation
-
-        self._previous = translation.get_language()
-        translation.activate("en")
-
-    def __exit__(self, *exc):
-        from django.utils import translation
-
-        translation.activate(self._previous)
-
-
 # --- the import -----------------------------------------------------------------------------
 
 
@@ -399,7 +387,7 @@ def _header_map(header: list, columns: list[Column]) -> tuple[dict[str, int], li
 
 
 def _english_labels(sheet: Sheet) -> dict[str, str]:
-    with _english():
+    with translation.override("en"):
         return {str(column.label).casefold(): column.key for column in sheet.columns()}
 
 

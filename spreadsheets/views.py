@@ -35,6 +35,16 @@ def _sheet(key: str) -> sheets.Sheet:
         raise Http404 from None
 
 
+def _importable(request, slug: str, key: str) -> tuple[sheets.Sheet, object]:
+    """The tab and its program, for someone who may import into it (403 otherwise; 404 for a
+    program they may not see)."""
+    tab = _sheet(key)
+    program = program_for(request, slug)
+    if not tab.may_import(request.user, program):
+        raise PermissionDenied
+    return tab, program
+
+
 def _tab_url(sheet: sheets.Sheet, program) -> str:
     return reverse(sheet.tab, args=[program.slug])
 
@@ -64,10 +74,7 @@ def export(request, slug, sheet, fmt):
 @login_required
 @require_GET
 def template(request, slug, sheet):
-    tab = _sheet(sheet)
-    program = program_for(request, slug)
-    if not tab.may_import(request.user, program):
-        raise PermissionDenied
+    tab, program = _importable(request, slug, sheet)
     content = [
         _content(tab, []),
         (_("Help"), _help_header(), _help_rows(tab), {}),
@@ -163,10 +170,7 @@ def import_page(request, steps: ImportSteps, template_name: str, context: dict):
 @login_required
 def import_(request, slug, sheet):
     """A record tab's import."""
-    tab = _sheet(sheet)
-    program = program_for(request, slug)
-    if not tab.may_import(request.user, program):
-        raise PermissionDenied
+    tab, program = _importable(request, slug, sheet)
     tab_url = _tab_url(tab, program)
     steps = ImportSteps(
         session_key=SESSION_KEY,
