@@ -67,6 +67,11 @@ class Membership(ConstraintErrorsOnFieldsMixin, models.Model):
         ordering = ["program", "role", "user__last_name", "user__username"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        indexes = [
+            # "Does this person hold this role anywhere?" on every request (who may create a
+            # program, who decides gates): without it, a full scan of every membership.
+            models.Index(fields=["user", "role"], name="membership_user_role"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "user", "role"],

@@ -6,7 +6,7 @@ that checks several permissions does one query."""
 import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 
 from .models import MANAGING_ROLES, Membership, PersonaRole
 
@@ -61,10 +61,10 @@ def site_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_site_roles", None)
     if cached is None:
-        in_group = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"))
-        heads = Membership.objects.current().filter(
-            user_id=OuterRef("pk"), role=PersonaRole.PROGRAM_HEAD
-        )
+        # The user's id itself rather than the outer row's: the planner then reads the
+        # (user, role) index instead of scanning every membership for the first match.
+        in_group = get_user_model().groups.through.objects.filter(user_id=user.pk)
+        heads = Membership.objects.current().filter(user_id=user.pk, role=PersonaRole.PROGRAM_HEAD)
         flags = (
             get_user_model()
             .objects.filter(pk=user.pk)
