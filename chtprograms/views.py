@@ -2,11 +2,15 @@
 
 from urllib.parse import urlencode
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +33,7 @@ from chtprograms.forms import (
 from chtprograms.models import DataSharingAgreement, Health, ProgramType
 from chtprograms.services import default_planned_dates
 from chtprograms.stages import Stage
+from core import data_version
 from core.forms import apply_service_errors
 from core.http import safe_next
 from core.pagination import BoundedPaginator
@@ -64,6 +69,32 @@ def home(request):
 @login_required
 @require_GET
 def program_list(request):
+    """The programs the user may see, filtered and sorted: worked out once per data version and
+    reader (a committed change moves the version on, so it shows at the next page load)."""
+    today = timezone.localdate()
+    # the site's own rule (cached roles), without asking Django's per-user permissions
+    can_create = rules.has_perm("chtprograms.add_program", request.user)
+    key = (
+        "programs",
+        today,
+        timezone.get_current_timezone_name(),
+        get_language(),
+        # what the page needs from this reader (their activities, their gates) and whether they
+        # see everyone's programs: both decided by records the version does not count
+        request.user.pk,
+        sees_every_program(request.user),
+        request.user.is_staff or request.user.is_superuser,
+        can_create,
+        request.GET.urlencode(),
+    )
+    status, content = data_version.cached(
+        key, lambda: _program_list_content(request, today, can_create=can_create)
+    )
+    return render(request, "chtprograms/program_list.html", {"content": content}, status=status)
+
+
+def _program_list_content(request, today, *, can_create: bool) -> tuple[int, str]:
+    """(status, the list's content) from the records."""
     countries = selectors.program_countries(user=request.user)
     form = ProgramListFilterForm(request.GET, countries=countries)
     form.is_valid()
@@ -71,15 +102,14 @@ def program_list(request):
     programs = selectors.program_list(user=request.user, filters=filters)
     page = BoundedPaginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    attention = lifecycle_attention(programs=page.object_list, user=request.user)
+    attention = lifecycle_attention(programs=page.object_list, user=request.user, today=today)
     # Links keep the filters that validated, never the raw address.
     sort_query = urlencode(form.query())
     query = urlencode(
         [*form.query(), *([("sort", filters.sort)] if filters.sort != "name" else [])]
     )
-    return render(
-        request,
-        "chtprograms/program_list.html",
+    content = render_to_string(
+        "chtprograms/partials/_program_list.html",
         {
             "page": page,
             "form": form,
@@ -91,10 +121,11 @@ def program_list(request):
             "stage_choices": Stage.choices,
             "rows": [(program, attention[program.pk]) for program in page.object_list],
             "country_choices": countries,
-            "can_create": request.user.has_perm("chtprograms.add_program"),
+            "can_create": can_create,
         },
-        status=400 if form.errors else 200,
+        request=request,
     )
+    return (400 if form.errors else 200), content  # a SafeString, kept so in the cache
 
 
 @login_required

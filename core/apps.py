@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from core.search import register_sqlite
 
         connection_created.connect(register_sqlite, dispatch_uid="core.search.unaccent")
+
+        # After every migrate (and a test database's flush): the data version's triggers.
+        from django.db.models.signals import post_migrate
+
+        from core.data_version import install_on_migrate
+
+        post_migrate.connect(install_on_migrate, sender=self)

@@ -19,12 +19,13 @@ from django_countries import countries
 
 from chtprograms.models import Health, ProgramType
 from chtprograms.selectors import program_countries, program_organizations
+from core import data_version
 from core.pagination import BoundedPaginator
 from personas.selectors import sees_every_program
 from plan.indicators.selectors import IndicatorStatus
 from portfolio import charts
 
-from . import selectors, version
+from . import selectors
 from .forms import PortfolioFilterForm
 
 PAGE_SIZE = 25
@@ -127,14 +128,14 @@ def _charts(
 
 def _scope(user) -> str:
     """Whose programs a cached page shows: everyone's, or this user's own (their memberships,
-    which the portfolio version counts)."""
+    which the data version counts)."""
     return "all" if sees_every_program(user) else f"user:{user.pk}"
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    """The figures, charts and table: worked out once per portfolio version and reader (a
+    """The figures, charts and table: worked out once per data version and reader (a
     committed change moves the version on, so it shows at the next page load)."""
     today = timezone.localdate()
     # the site's own rule (cached roles), without asking Django's per-user permissions
@@ -148,7 +149,7 @@ def dashboard(request):
         can_create,
         request.GET.urlencode(),
     )
-    status, content = version.cached(
+    status, content = data_version.cached(
         key, lambda: _dashboard_content(request, today, can_create=can_create)
     )
     return render(request, "portfolio/dashboard.html", {"content": content}, status=status)

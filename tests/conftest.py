@@ -65,7 +65,7 @@ def activity_templates(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: a test database's portfolio version starts again
+    """Each test starts with an empty cache: a test database's data version starts again
     from the same number, so a page cached by an earlier test could otherwise match."""
     from django.core.cache import cache
 

@@ -390,6 +390,10 @@ REMINDER_RETRY_BACKOFF_MAX = env.float("REMINDER_RETRY_BACKOFF_MAX", default=540
 REMINDER_DIGEST_MAX_ITEMS = env.int("REMINDER_DIGEST_MAX_ITEMS", default=20)
 REMINDER_DIGEST_MAX_PROGRAMS = env.int("REMINDER_DIGEST_MAX_PROGRAMS", default=20)
 PORTFOLIO_REVIEWER_GROUP = "Portfolio reviewers"
+# The apps whose records the cached pages show (the portfolio dashboard, the program list): a
+# write to any of their tables moves the data version on (core/data_version.py). Who sees
+# everything (staff, the reviewers' group) is decided on each request, so accounts need none.
+DATA_VERSION_APPS = ("chtprograms", "personas", "lifecycle", "plan", "instances")
 # `seed_demo` creates users with the README's password: production settings turn it off.
 SEED_DEMO_ALLOWED = True
 # Who may start a program: site staff, people who already head one, and this group's members.

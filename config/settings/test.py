@@ -39,6 +39,6 @@ INSTANCE_CREDENTIALS_KEY = env(
 INSTANCES_CONNECT_TIMEOUT = 2.0
 INSTANCES_READ_TIMEOUT = 2.0
 
-# The portfolio's change counter moves at each write rather than at commit: a test's transaction
-# never commits (portfolio/version.py; tests/portfolio/test_version.py checks the commit).
-PORTFOLIO_VERSION_AT_COMMIT = False
+# The data version moves at each write rather than at commit: a test's transaction never
+# commits (core/data_version.py; tests/core/test_data_version.py checks the commit).
+DATA_VERSION_AT_COMMIT = False

@@ -2,15 +2,15 @@
 it has left (`lifecycle.StageStay`, from the histories) and each indicator's status (from its
 figures and latest measurement). The services keep them current with each write; run this
 after writing records by other means (a bulk import, a restored backup) or to check them. It
-also puts back the change counter's triggers and moves the counter on (`portfolio.version`), so
-every cached dashboard page is worked out anew."""
+also puts back the data version's triggers and moves it on (`core.data_version`), so every
+cached page is worked out anew."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.data_version import data_version_bump, install_triggers
 from lifecycle.services import stage_stays_rebuild
 from plan.indicators.services import indicator_statuses_rebuild
-from portfolio.version import install_triggers, portfolio_version_bump
 
 
 class Command(BaseCommand):
@@ -21,8 +21,8 @@ class Command(BaseCommand):
             stays = stage_stays_rebuild()
             statuses = indicator_statuses_rebuild()
             tables = install_triggers()
-            portfolio_version_bump()
+            data_version_bump()
         self.stdout.write(
             f"{stays} stage stays written; {statuses} indicator statuses changed; "
-            f"the change counter's trigger on {tables} tables."
+            f"the data version's trigger on {tables} tables."
         )

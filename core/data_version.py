@@ -1,16 +1,17 @@
-"""The portfolio's change counter and the pages cached by it.
+"""The data version: a change counter, and the pages cached by it (the portfolio dashboard, the
+program list).
 
-Every table the portfolio reads (the apps in `WATCHED_APPS`, with their many-to-many tables)
-carries a trigger that adds one to `PortfolioVersion.number` in the writing transaction (on
+Every table of the apps in `settings.DATA_VERSION_APPS` (with their many-to-many tables)
+carries a trigger that adds one to `DataVersion.number` in the writing transaction (on
 PostgreSQL once, at its commit): a page, the API, an import, the admin, a bulk `update()` or raw
-SQL alike. The counter becomes
-visible with the write's commit, never before, so a page computed after reading number N holds
-at least every change counted in N: cached under a key made of N (with the day, the reader's
-scope and the request), it is exact until the next write, whose commit moves N on.
+SQL alike. The counter becomes visible with the write's commit, never before, so a page
+computed after reading number N holds at least every change counted in N: cached under a key
+made of N (with the day, the reader's scope and the request), it is exact until the next write,
+whose commit moves N on.
 
 The triggers are (re)installed after every `migrate` (`install_triggers`, on `post_migrate`):
 a new model's table gets one, and a table SQLite rebuilt in a migration gets its back.
-`tests/portfolio/test_version.py` checks that every watched table has one."""
+`tests/core/test_data_version.py` checks that every watched table has one."""
 
 import hashlib
 from collections.abc import Callable
@@ -20,19 +21,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
-#: The apps whose records the dashboard, its table and its filters show. Who sees everything
-#: (staff, the reviewers' group) is decided on each request, so the accounts' tables need none.
-WATCHED_APPS = ("chtprograms", "personas", "lifecycle", "plan", "instances")
-TABLE = "portfolio_portfolioversion"
-FUNCTION = "portfolio_version_bump"
-SETTING = "portfolio.version_moved"
+TABLE = "core_dataversion"
+FUNCTION = "data_version_bump"
+SETTING = "data_version.moved"
 #: How long a cached page is kept at most (a newer version replaces it long before, usually).
 CACHE_SECONDS = 6 * 60 * 60
 
 
 def watched_tables(apps=global_apps) -> list[str]:
     tables = set()
-    for label in WATCHED_APPS:
+    for label in settings.DATA_VERSION_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model._meta.managed and not model._meta.proxy:
                 tables.add(model._meta.db_table)
@@ -40,21 +38,30 @@ def watched_tables(apps=global_apps) -> list[str]:
 
 
 def _sqlite_trigger(table: str, event: str) -> str:
-    return f"portfolio_bump_{table}_{event.lower()}"
+    return f"data_version_{table}_{event.lower()}"
 
 
 def at_commit() -> bool:
     """PostgreSQL moves the counter at commit (the default) or at each write (the tests)."""
-    return getattr(settings, "PORTFOLIO_VERSION_AT_COMMIT", True)
+    return getattr(settings, "DATA_VERSION_AT_COMMIT", True)
 
 
-def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
-    """Put the counter's trigger on every watched table that exists (idempotent); how many."""
+def install_triggers(
+    using: str = DEFAULT_DB_ALIAS, apps=global_apps, *, only_missing: bool = False
+) -> int:
+    """Put the counter's trigger on every watched table that exists (idempotent); how many
+    tables carry it. `only_missing` leaves the tables that have it alone (after a migrate or a
+    test database's flush, which keeps them)."""
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     if TABLE not in existing:
         return 0
     tables = [table for table in watched_tables(apps) if table in existing]
+    carrying = len(tables)
+    if only_missing:
+        tables = sorted(set(tables) - tables_with_trigger(using))
+        if not tables:
+            return carrying
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Names from the models and constants, never from input (hence the noqa: S608).
@@ -99,7 +106,7 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS, apps=global_apps) -> int:
                     )
         else:
             return 0
-    return len(tables)
+    return carrying
 
 
 def tables_with_trigger(using: str = DEFAULT_DB_ALIAS) -> set[str]:
@@ -124,23 +131,23 @@ def tables_with_trigger(using: str = DEFAULT_DB_ALIAS) -> set[str]:
 
 
 def install_on_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    install_triggers(using=using)
+    install_triggers(using=using, only_missing=True)
 
 
-def portfolio_version() -> int | None:
+def data_version() -> int | None:
     """The counter as of now (1 query); None if its row is missing (nothing is cached then)."""
-    from portfolio.models import PortfolioVersion
+    from core.models import DataVersion
 
-    return PortfolioVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    return DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
 
 
-def portfolio_version_bump() -> None:
+def data_version_bump() -> None:
     """Move the counter on by hand: every cached page is then worked out anew."""
     from django.db.models import F
 
-    from portfolio.models import PortfolioVersion
+    from core.models import DataVersion
 
-    PortfolioVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
 
 
 def cached(parts: tuple, compute: Callable[[], object]) -> object:
@@ -150,11 +157,11 @@ def cached(parts: tuple, compute: Callable[[], object]) -> object:
     request's parameters, the language). The version is read before computing, so a write that
     commits meanwhile at worst leaves a newer result under the older key, which no later
     request asks for."""
-    version = portfolio_version()
+    version = data_version()
     if version is None:
         return compute()
     digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
-    key = f"portfolio:{digest}"
+    key = f"data_version:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

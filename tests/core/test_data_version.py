@@ -1,6 +1,7 @@
-"""The portfolio version: every write to the records the dashboard shows moves it on, by any
+"""The data version: every write to the records the cached pages show moves it on, by any
 route (a service, a queryset `update()`, a bulk insert, a delete, a many-to-many link), reading
-does not; so the dashboard's cached page equals one worked out afresh after any writes."""
+does not; so the cached pages (the dashboard, the program list) equal ones worked out afresh
+after any writes."""
 
 import contextlib
 import datetime
@@ -24,9 +25,9 @@ from lifecycle.services import lifecycle_advance, lifecycle_hold, lifecycle_resu
 from personas.services import membership_add
 from plan.budget.models import BudgetLine, Expenditure
 from plan.budget.services import budget_line_create, exchange_rate_set, expenditure_create
-from portfolio.version import (
+from core.data_version import (
     install_triggers,
-    portfolio_version,
+    data_version,
     tables_with_trigger,
     watched_tables,
 )
@@ -47,10 +48,10 @@ def test_each_kind_of_write_moves_the_version_and_reading_does_not(client):
     line = budget_line_create(
         program=program, category="devices", stage="", name="Phones", forecast_amount=Decimal(10)
     )
-    seen = [portfolio_version()]
+    seen = [data_version()]
 
     def moved() -> bool:
-        seen.append(portfolio_version())
+        seen.append(data_version())
         return seen[-1] > seen[-2]
 
     client.force_login(reviewer())
@@ -74,42 +75,42 @@ def test_each_kind_of_write_moves_the_version_and_reading_does_not(client):
 def test_the_rebuild_command_puts_triggers_back_and_moves_the_version():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER portfolio_version_bump ON chtprograms_program")
+            cursor.execute("DROP TRIGGER data_version_bump ON chtprograms_program")
         else:
-            cursor.execute('DROP TRIGGER "portfolio_bump_chtprograms_program_update"')
+            cursor.execute('DROP TRIGGER "data_version_chtprograms_program_update"')
     assert "chtprograms_program" not in tables_with_trigger()
-    before = portfolio_version()
+    before = data_version()
     call_command("rebuild_portfolio_summary", stdout=StringIO())
     assert "chtprograms_program" in tables_with_trigger()
-    assert portfolio_version() > before
+    assert data_version() > before
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_version_moves_with_the_commit_not_before(settings):
     """As in production: on PostgreSQL the trigger runs at commit; SQLite moves it at once
     (it has one writer at a time, so nothing waits behind the counter)."""
-    settings.PORTFOLIO_VERSION_AT_COMMIT = True
+    settings.DATA_VERSION_AT_COMMIT = True
     install_triggers()
     try:
         program = ProgramFactory()
-        before = portfolio_version()
+        before = data_version()
         with transaction.atomic():
             Program.objects.filter(pk=program.pk).update(health="off_track")
             Program.objects.filter(pk=program.pk).update(health="at_risk")
-            inside = portfolio_version()
+            inside = data_version()
         if connection.vendor == "postgresql":  # once, with the commit
-            assert (inside, portfolio_version()) == (before, before + 1)
+            assert (inside, data_version()) == (before, before + 1)
         else:  # at each row written
-            assert (inside, portfolio_version()) == (before + 2, before + 2)
-        moved = portfolio_version()
+            assert (inside, data_version()) == (before + 2, before + 2)
+        moved = data_version()
         with contextlib.suppress(RuntimeError), transaction.atomic():
             Program.objects.filter(pk=program.pk).update(health="on_track")
             raise RuntimeError  # rolled back: not counted
-        assert portfolio_version() == moved
+        assert data_version() == moved
         Program.objects.filter(pk=program.pk).update(health="on_track")  # a transaction of its own
-        assert portfolio_version() == moved + 1
+        assert data_version() == moved + 1
     finally:
-        settings.PORTFOLIO_VERSION_AT_COMMIT = False
+        settings.DATA_VERSION_AT_COMMIT = False
         install_triggers()
 
 
@@ -138,7 +139,11 @@ WRITES = st.lists(
     min_size=1,
     max_size=6,
 )
-URLS = ["", "?only=overdue&sort=-spent", "?stage=initiation&budget_by=type"]
+#: The cached pages, each with queries that show different parts of the records.
+PAGES = {
+    "portfolio:dashboard": ("", "?only=overdue&sort=-spent", "?stage=initiation&budget_by=type"),
+    "chtprograms:program-list": ("", "?sort=-health", "?stage=implementation&archived=1"),
+}
 
 
 def write(kind: str, program: Program, head, member, number: int) -> None:
@@ -183,9 +188,10 @@ def pages(client, users) -> list[str]:
     contents = []
     for user in users:
         client.force_login(user)
-        for url in URLS:
-            response = client.get(reverse("portfolio:dashboard") + url)
-            contents.append(response.context["content"])
+        for name, queries in PAGES.items():
+            for query in queries:
+                response = client.get(reverse(name) + query)
+                contents.append(response.context["content"])
     return contents
 
 
@@ -199,7 +205,7 @@ def test_the_cached_page_equals_a_fresh_one_after_any_writes(client, writes):
     cache.clear()
     head, member = UserFactory(), UserFactory()
     programs = [ProgramFactory(head=head, currency="KES") for _ in range(3)]
-    users = [reviewer(), member]
+    users = [reviewer(), member, head]
     pages(client, users)  # cached before the writes
     for kind, which, number in writes:
         write(kind, programs[which], head, member, number)
