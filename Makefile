@@ -67,12 +67,16 @@ assets-tools:
 		echo "npm not found: the test that rebuilds the front-end assets will be skipped"; \
 	fi
 
+# The suite on TEST_WORKERS processes (pytest-xdist; each has its own test database and files),
+# a whole test file to each at a time. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= 2
+
 test: install-dev messages oidc-provider assets-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	mkdir -p var/screenshots
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The app under load at 1,000 and 10,000 programs on PostgreSQL (bench/run.py says how; needs
 # wrk and psql). BENCH_DATABASE_URL names the server and the databases' prefix.

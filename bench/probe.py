@@ -73,7 +73,8 @@ def queries(urls: list[str]) -> dict[str, int]:
 
 def worked_out(urls: list[str], rounds: int = 3) -> dict[str, float]:
     """The median time of each page as the reviewer when nothing is cached: the first load after
-    a change (the dashboard and the program list are cached by the data version, `core.data_version`)."""
+    a change (the dashboard and the program list are cached by the data version,
+    `core.data_version`)."""
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="127.0.0.1")
     client.force_login(get_user_model().objects.get(username="reviewer"), backend=BACKEND)
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"

@@ -58,15 +58,17 @@ def install_triggers(
         return 0
     tables = [table for table in watched_tables(apps) if table in existing]
     carrying = len(tables)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # The counter's row (a flush empties the table). Names from the models and constants,
+        # never from input (hence the noqa: S608).
+        row = f"INSERT INTO {TABLE} (id, number) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"  # noqa: E501, S608
+        cursor.execute(row)
     if only_missing:
         tables = sorted(set(tables) - tables_with_trigger(using))
         if not tables:
             return carrying
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        # Names from the models and constants, never from input (hence the noqa: S608).
-        row = f"INSERT INTO {TABLE} (id, number) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"  # noqa: E501, S608
-        cursor.execute(row)
         if connection.vendor == "postgresql":
             bump = f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1"  # noqa: S608
             if at_commit():

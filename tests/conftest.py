@@ -32,35 +32,58 @@ def screenshot_dir():
     return path
 
 
-def seed_activity_templates() -> None:
-    """The activity templates as the data migrations leave them (seeded, French titles, the
-    type-chosen template retired). A transactional test's flush empties the table; the tests
-    after it that create programs need them back."""
+def restore_migration_data() -> None:
+    """The rows the data migrations write, as `migrate` leaves them: the activity templates
+    (seeded, French titles, the type-chosen template retired), the reviewers' and creators'
+    groups and the CHT releases. A transactional test's flush empties every table; the tests
+    after it (in any order, on any xdist worker) need them back. Each part is skipped when its
+    rows are there."""
     import importlib
 
     from django.apps import apps
+    from django.conf import settings
+    from django.contrib.auth.models import Group
 
+    from instances.models import CHTRelease
     from lifecycle.models import ActivityTemplate
 
-    if ActivityTemplate.objects.exists():
-        return
-    for module, function in (
-        ("0003_seed_activity_templates", "seed"),
-        ("0009_french_activity_titles", "fill"),
-        ("0010_program_type_chosen_not_an_activity", "forwards"),
-    ):
-        migration = importlib.import_module(f"lifecycle.migrations.{module}")
+    def run(app: str, module: str, function: str) -> None:
+        migration = importlib.import_module(f"{app}.migrations.{module}")
         getattr(migration, function)(apps, None)
 
+    if not ActivityTemplate.objects.exists():
+        run("lifecycle", "0003_seed_activity_templates", "seed")
+        run("lifecycle", "0009_french_activity_titles", "fill")
+        run("lifecycle", "0010_program_type_chosen_not_an_activity", "forwards")
+    groups = {settings.PORTFOLIO_REVIEWER_GROUP, settings.PROGRAM_CREATOR_GROUP}
+    if Group.objects.filter(name__in=groups).count() < len(groups):
+        run("personas", "0002_portfolio_reviewer_group", "create_group")
+        run("personas", "0004_program_creator_group", "create_group")
+    if not CHTRelease.objects.exists():
+        run("instances", "0002_seed_cht_releases", "seed")
 
-@pytest.fixture(autouse=True)
-def activity_templates(request):
-    """Every transactional test starts with the seeded activity templates (see above)."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    seed_activity_templates()
+
+def _flushes(item) -> bool:
+    """Whether the test runs outside a transaction, so its teardown empties every table."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
+    )
+    names = getattr(item, "fixturenames", ())
+    return bool(transactional) or "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures' teardown), the migrations' rows again,
+    committed: the next test may be any kind of test."""
+    result = yield
+    if _flushes(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,9 @@
 """The test suite. DATABASE_URL / CELERY_BROKER_URL switch to PostgreSQL and Redis (CI does)."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-not-secret-cht-programs")
@@ -20,6 +22,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
     "socket_timeout": 30,
 }
+# Files the tests write (closeout reports…): a folder per pytest-xdist worker (`make test` runs
+# two), so two workers never write the same path; the workers a test starts inherit it.
+MEDIA_ROOT = env.path(
+    "MEDIA_ROOT", default=VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
