@@ -4,6 +4,8 @@
     python bench/probe.py queries URL…         → SQL queries per page worked out, as the reviewer
     python bench/probe.py worked_out URL…      → seconds for a page worked out (nothing cached)
     python bench/probe.py pdf                  → seconds for a closeout PDF and a trivial page
+    python bench/probe.py csv_memory URL       → a streamed CSV's rows, and the peak of Python
+                                                 memory while reading it (tracemalloc)
     python bench/probe.py programs             → live programs, and one program's address
 
 Run with the same environment as the server (settings module, DATABASE_URL…)."""
@@ -92,6 +94,23 @@ def worked_out(urls: list[str], rounds: int = 3) -> dict[str, float]:
     return seconds
 
 
+def csv_memory(url: str) -> dict[str, int]:
+    """Read the CSV export as the reviewer, streamed, under tracemalloc: its rows and the peak
+    of memory allocated meanwhile (flat in the number of rows when it streams)."""
+    import tracemalloc
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="reviewer"), backend=BACKEND)
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    client.get("/healthz", secure=True, HTTP_HOST=host)  # imports and connections before
+    tracemalloc.start()
+    answer = client.get(url, secure=True, HTTP_HOST=host)
+    rows = sum(chunk.count(b"\n") for chunk in answer.streaming_content)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"rows": rows, "peak_kb": peak // 1024}
+
+
 def pdf() -> dict[str, float]:
     from reports.render import html_to_pdf, render_report
 
@@ -127,6 +146,7 @@ if __name__ == "__main__":
         "queries": lambda: queries(args),
         "worked_out": lambda: worked_out(args),
         "pdf": pdf,
+        "csv_memory": lambda: csv_memory(args[0]),
         "programs": programs,
     }[command]()
     print(json.dumps(result))

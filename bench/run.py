@@ -36,6 +36,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WRK = os.environ.get("WRK", "wrk")
 HOST = "bench.example.org"
 SIZES = {"1k": 1000, "10k": 10000}
+CSV = "CSV export (reviewer, all)"
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests, summary.duration,
@@ -216,7 +217,7 @@ def main() -> None:
         "/portfolio/ (head)": "/portfolio/",
         "/programs/": "/programs/",
         "a program overview": None,
-        "CSV export (reviewer, all)": "/portfolio/export.csv",
+        CSV: "/portfolio/export.csv",
     }
     users = {name: "head" if "(head)" in name else "reviewer" for name in pages}
     results: dict[tuple[str, str], list[dict]] = {}
@@ -251,14 +252,15 @@ def main() -> None:
     dashboards = ["/portfolio/", pages["/portfolio/ (reviewer, filtered)"]]
     fresh = {size: probe("worked_out", *dashboards, size=size) for size in SIZES}
     pdf = probe("pdf", size="1k")
-    report(pages, results, queries, overview, pdf, fresh)
+    memory = {size: probe("csv_memory", pages[CSV], size=size) for size in SIZES}
+    report(pages, results, queries, overview, pdf, fresh, memory)
 
 
 def median(rows: list[dict], key: str) -> float:
     return statistics.median(row[key] for row in rows)
 
 
-def report(pages, results, queries, overview, pdf, fresh) -> None:
+def report(pages, results, queries, overview, pdf, fresh, memory) -> None:
     print()
     print(f"wrk -t2 -c8 -d{SECONDS}s, {ROUNDS} alternating rounds (medians), gunicorn 2 workers")
     print(
@@ -285,6 +287,13 @@ def report(pages, results, queries, overview, pdf, fresh) -> None:
             f"{url} worked out (the first load after a change; reviewer, in-process, median of"
             f" 3): 1k {one * 1000:.0f} ms, 10k {ten * 1000:.0f} ms ({ten / one:.2f}×)"
         )
+    rows = {size: memory[size]["rows"] for size in SIZES}
+    seconds_per_row = {size: 1 / median(results[(CSV, size)], "rps") / rows[size] for size in SIZES}
+    print(
+        f"{CSV}, streamed (in-process, tracemalloc): 1k {rows['1k']} rows, peak "
+        f"{memory['1k']['peak_kb']} KB; 10k {rows['10k']} rows, peak {memory['10k']['peak_kb']} KB;"
+        f" time per row t(10k)/t(1k) {seconds_per_row['10k'] / seconds_per_row['1k']:.2f}"
+    )
     print(
         f"closeout PDF: {pdf['closeout_seconds']:.2f} s; a trivial WeasyPrint page: "
         f"{pdf['trivial_seconds']:.2f} s ({pdf['closeout_seconds'] / pdf['trivial_seconds']:.1f}×)"
