@@ -134,6 +134,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # each request reuses them. Connecting costs more than most of this app's requests.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
+
+# The pages worked out once per data version (core.data_version): in each process's memory by
+# default; with CACHE_URL=redis://host:6379/1 every web worker serves the page one of them
+# worked out after a change (Django's own Redis backend).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and security ------------------------------------------------------------------------
