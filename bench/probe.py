@@ -1,11 +1,14 @@
 """What `bench/run.py` needs from inside the app, printed as JSON on the last line:
 
     python bench/probe.py session USERNAME     → a signed-in session's key
-    python bench/probe.py queries URL…         → SQL queries per page worked out, as the reviewer
+    python bench/probe.py queries USER|URL…    → SQL queries per page worked out, as that user
     python bench/probe.py worked_out URL…      → seconds for a page worked out (nothing cached)
     python bench/probe.py pdf                  → seconds for a closeout PDF and a trivial page
     python bench/probe.py csv_memory URL       → a streamed CSV's rows, and the peak of Python
                                                  memory while reading it (tracemalloc)
+    python bench/probe.py reminders            → the hourly digest run when every digest is due
+                                                 (seconds, peak memory, digests) and the head's
+                                                 e-mail (items, bytes); rolled back afterwards
     python bench/probe.py programs             → live programs, and one program's address
 
 Run with the same environment as the server (settings module, DATABASE_URL…)."""
@@ -56,12 +59,14 @@ def session(username: str) -> str:
     return store.session_key
 
 
-def queries(urls: list[str]) -> dict[str, int]:
+def queries(pages: list[str]) -> dict[str, int]:
+    """Each page given as USERNAME|URL: its queries as that user, keyed by the argument."""
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="127.0.0.1")
-    client.force_login(get_user_model().objects.get(username="reviewer"), backend=BACKEND)
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
     counts = {}
-    for url in urls:
+    for page in pages:
+        username, url = page.split("|", 1)
+        client.force_login(get_user_model().objects.get(username=username), backend=BACKEND)
         cache.clear()  # the queries of a page worked out, not of one cached (core.data_version)
         with CaptureQueriesContext(connection) as captured:
             answer = client.get(url, secure=True, HTTP_HOST=host)
@@ -69,7 +74,7 @@ def queries(urls: list[str]) -> dict[str, int]:
                 b"".join(answer.streaming_content)
         if answer.status_code != 200:
             raise SystemExit(f"{url}: status {answer.status_code}")
-        counts[url] = len(captured)
+        counts[page] = len(captured)
     return counts
 
 
@@ -111,6 +116,60 @@ def csv_memory(url: str) -> dict[str, int]:
     return {"rows": rows, "peak_kb": peak // 1024}
 
 
+def reminders() -> dict:
+    """`digests_send_due` at a time when everyone's digest is due (12:00 UTC on a Monday: after
+    08:00 in the time zones the demo uses, weekly digests included), then the head's e-mail as
+    it would be sent, all in a transaction rolled back at the end: the database is unchanged."""
+    import datetime
+    import resource
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from personas.services import profile_get
+    from reminders.digest import digest_message
+    from reminders.models import DigestDispatch
+    from reminders.services import digests_send_due
+
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    now = datetime.datetime.combine(monday, datetime.time(12), tzinfo=datetime.UTC)
+
+    class Rollback(Exception):
+        pass
+
+    figures: dict = {}
+    before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            run = digests_send_due(now=now)
+            figures["seconds"] = time.perf_counter() - started
+            figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            figures["growth_mb"] = (
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_kb
+            ) // 1024
+            figures["digests"] = run.claimed  # with something to say and an address
+            dispatch = DigestDispatch.objects.select_related("person").get(
+                person__username="head", period=monday
+            )
+            notifications = dispatch.notifications.select_related("program").order_by(
+                "position", "id"
+            )
+            message = digest_message(
+                dispatch=dispatch,
+                notifications=notifications,
+                profile=profile_get(user=dispatch.person),
+                user=dispatch.person,
+            )
+            figures["head_items"] = notifications.count()
+            figures["head_email_bytes"] = len(message.message().as_bytes())
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
+
+
 def pdf() -> dict[str, float]:
     from reports.render import html_to_pdf, render_report
 
@@ -147,6 +206,7 @@ if __name__ == "__main__":
         "worked_out": lambda: worked_out(args),
         "pdf": pdf,
         "csv_memory": lambda: csv_memory(args[0]),
+        "reminders": reminders,
         "programs": programs,
     }[command]()
     print(json.dumps(result))

@@ -10,8 +10,9 @@
    BENCH_ROUNDS rounds; each figure is the median over the rounds.
 4. The table: req/s, p50/p95 latency, page/healthz throughput and t(10k)/t(1k) (the ratio of
    mean request times), the SQL queries of each page (in-process, same data, nothing cached),
-   the dashboard's time when worked out (nothing cached: the first load after a change) and the
-   closeout PDF's time against a trivial WeasyPrint page."""
+   the dashboard's time when worked out (nothing cached: the first load after a change), the CSV
+   export's memory while streamed, the hourly digest run with every digest due and the closeout
+   PDF's time against a trivial WeasyPrint page."""
 
 import http.client
 import json
@@ -216,6 +217,7 @@ def main() -> None:
         "/portfolio/ (reviewer, filtered)": "/portfolio/?stage=building&type=accompanied",
         "/portfolio/ (head)": "/portfolio/",
         "/programs/": "/programs/",
+        "My programs (head)": "/",
         "a program overview": None,
         CSV: "/portfolio/export.csv",
     }
@@ -245,22 +247,25 @@ def main() -> None:
         for process, _port in servers.values():
             process.terminate()
             process.wait(timeout=30)
-    queries = {
-        size: probe("queries", *[path or overview[size] for path in pages.values()], size=size)
+    asked = {
+        size: {name: f"{users[name]}|{path or overview[size]}" for name, path in pages.items()}
         for size in SIZES
     }
+    counted = {size: probe("queries", *asked[size].values(), size=size) for size in SIZES}
+    queries = {size: {name: counted[size][asked[size][name]] for name in pages} for size in SIZES}
     dashboards = ["/portfolio/", pages["/portfolio/ (reviewer, filtered)"]]
     fresh = {size: probe("worked_out", *dashboards, size=size) for size in SIZES}
     pdf = probe("pdf", size="1k")
     memory = {size: probe("csv_memory", pages[CSV], size=size) for size in SIZES}
-    report(pages, results, queries, overview, pdf, fresh, memory)
+    digests = {size: probe("reminders", size=size) for size in SIZES}
+    report(pages, results, queries, overview, pdf, fresh, memory, digests)
 
 
 def median(rows: list[dict], key: str) -> float:
     return statistics.median(row[key] for row in rows)
 
 
-def report(pages, results, queries, overview, pdf, fresh, memory) -> None:
+def report(pages, results, queries, overview, pdf, fresh, memory, digests) -> None:
     print()
     print(f"wrk -t2 -c8 -d{SECONDS}s, {ROUNDS} alternating rounds (medians), gunicorn 2 workers")
     print(
@@ -269,11 +274,10 @@ def report(pages, results, queries, overview, pdf, fresh, memory) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     healthz = {size: median(results[("/healthz", size)], "rps") for size in SIZES}
-    for name, path in pages.items():
+    for name in pages:
         one, ten = results[(name, "1k")], results[(name, "10k")]
         rps1, rps10 = median(one, "rps"), median(ten, "rps")
-        q1 = queries["1k"][path or overview["1k"]]
-        q10 = queries["10k"][path or overview["10k"]]
+        q1, q10 = queries["1k"][name], queries["10k"][name]
         print(
             f"| {name} | {rps1:.1f} | {median(one, 'p50'):.0f}/{median(one, 'p95'):.0f} "
             f"| {rps10:.1f} | {median(ten, 'p50'):.0f}/{median(ten, 'p95'):.0f} "
@@ -294,6 +298,13 @@ def report(pages, results, queries, overview, pdf, fresh, memory) -> None:
         f"{memory['1k']['peak_kb']} KB; 10k {rows['10k']} rows, peak {memory['10k']['peak_kb']} KB;"
         f" time per row t(10k)/t(1k) {seconds_per_row['10k'] / seconds_per_row['1k']:.2f}"
     )
+    for size in SIZES:
+        run = digests[size]
+        print(
+            f"hourly digest run with every digest due, {size}: {run['seconds']:.1f} s, peak memory"
+            f" {run['peak_mb']} MB (+{run['growth_mb']} MB), {run['digests']} e-mails to send; the"
+            f" head's: {run['head_items']} items kept, {run['head_email_bytes'] / 1024:.0f} KB"
+        )
     print(
         f"closeout PDF: {pdf['closeout_seconds']:.2f} s; a trivial WeasyPrint page: "
         f"{pdf['trivial_seconds']:.2f} s ({pdf['closeout_seconds'] / pdf['trivial_seconds']:.1f}×)"
