@@ -396,6 +396,13 @@ class StageActivity(models.Model):
                 name="activity_open_by_due_date",
                 condition=~models.Q(status__in=sorted(FINISHED_STATUSES)),
             ),
+            # The same, led by the due date: every program's overdue ones at once (the
+            # portfolio's tile): a range of this index rather than a scan of every activity.
+            models.Index(
+                fields=["due_on", "program", "stage"],
+                name="activity_open_due_first",
+                condition=~models.Q(status__in=sorted(FINISHED_STATUSES)),
+            ),
         ]
 
     def __str__(self) -> str:
