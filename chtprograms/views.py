@@ -9,8 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -71,24 +69,18 @@ def home(request):
 def program_list(request):
     """The programs the user may see, filtered and sorted: worked out once per data version and
     reader (a committed change moves the version on, so it shows at the next page load)."""
-    today = timezone.localdate()
     # the site's own rule (cached roles), without asking Django's per-user permissions
     can_create = rules.has_perm("chtprograms.add_program", request.user)
-    key = (
+    status, content = data_version.cached_page(
+        request,
         "programs",
-        today,
-        timezone.get_current_timezone_name(),
-        get_language(),
-        # what the page needs from this reader (their activities, their gates) and whether they
-        # see everyone's programs: both decided by records the version does not count
+        # what the page needs from this reader (their activities, their gates), whether they
+        # see everyone's programs and may start one
         request.user.pk,
         sees_every_program(request.user),
         request.user.is_staff or request.user.is_superuser,
         can_create,
-        request.GET.urlencode(),
-    )
-    status, content = data_version.cached(
-        key, lambda: _program_list_content(request, today, can_create=can_create)
+        compute=lambda today: _program_list_content(request, today, can_create=can_create),
     )
     return render(request, "chtprograms/program_list.html", {"content": content}, status=status)
 

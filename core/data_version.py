@@ -13,6 +13,7 @@ The triggers are (re)installed after every `migrate` (`install_triggers`, on `po
 a new model's table gets one, and a table SQLite rebuilt in a migration gets its back.
 `tests/core/test_data_version.py` checks that every watched table has one."""
 
+import datetime
 import hashlib
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+from django.utils.translation import get_language
 
 TABLE = "core_dataversion"
 FUNCTION = "data_version_bump"
@@ -150,6 +153,23 @@ def data_version_bump() -> None:
     from core.models import DataVersion
 
     DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
+
+
+def cached_page(request, name: str, *reader, compute: Callable[[datetime.date], object]) -> object:
+    """A page's content, `compute(today)`, worked out once per data version and kept under the
+    page's `name`, the day, the time zone, the language and the request's parameters, with
+    `reader`: whatever else of the reader the content depends on (whose programs it shows, what
+    it offers them), which the version does not count."""
+    today = timezone.localdate()
+    parts = (
+        name,
+        today,
+        timezone.get_current_timezone_name(),
+        get_language(),
+        request.GET.urlencode(),
+        *reader,
+    )
+    return cached(parts, lambda: compute(today))
 
 
 def cached(parts: tuple, compute: Callable[[], object]) -> object:

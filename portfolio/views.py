@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
@@ -137,20 +137,14 @@ def _scope(user) -> str:
 def dashboard(request):
     """The figures, charts and table: worked out once per data version and reader (a
     committed change moves the version on, so it shows at the next page load)."""
-    today = timezone.localdate()
     # the site's own rule (cached roles), without asking Django's per-user permissions
     can_create = rules.has_perm("chtprograms.add_program", request.user)
-    key = (
+    status, content = data_version.cached_page(
+        request,
         "dashboard",
-        today,
-        timezone.get_current_timezone_name(),
-        get_language(),
         _scope(request.user),
         can_create,
-        request.GET.urlencode(),
-    )
-    status, content = data_version.cached(
-        key, lambda: _dashboard_content(request, today, can_create=can_create)
+        compute=lambda today: _dashboard_content(request, today, can_create=can_create),
     )
     return render(request, "portfolio/dashboard.html", {"content": content}, status=status)
 
