@@ -48,19 +48,42 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def home(request):
-    """The person's programs (a page of them), each with its stage and what it needs from them.
-    Reviewers and staff who are on no team land on the portfolio instead of an empty page."""
+    """The person's programs (a page of them), each with its stage and what it needs from them:
+    worked out once per data version and person. Reviewers and staff who are on no team land on
+    the portfolio instead of an empty page."""
+    # the site's own rule (cached roles), without asking Django's per-user permissions
+    can_create = rules.has_perm("chtprograms.add_program", request.user)
+    sees_all = sees_every_program(request.user)
+    content = data_version.cached_page(
+        request,
+        "home",
+        request.user.pk,
+        sees_all,
+        can_create,
+        compute=lambda today: _home_content(request, today, can_create=can_create),
+    )
+    if content is None and sees_all:
+        return redirect("portfolio:dashboard")
+    return render(request, "chtprograms/home.html", {"content": content or ""})
+
+
+def _home_content(request, today, *, can_create: bool) -> str | None:
+    """The page's content, or None when the person is on no program's team (yet)."""
     page = BoundedPaginator(selectors.my_programs(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     programs = list(page.object_list)
     if not programs and sees_every_program(request.user):
-        return redirect("portfolio:dashboard")
-    attention = lifecycle_attention(programs=programs, user=request.user)
-    return render(
-        request,
-        "chtprograms/home.html",
-        {"rows": [(program, attention[program.pk]) for program in programs], "page": page},
+        return None
+    attention = lifecycle_attention(programs=programs, user=request.user, today=today)
+    return render_to_string(
+        "chtprograms/partials/_home.html",
+        {
+            "rows": [(program, attention[program.pk]) for program in programs],
+            "page": page,
+            "can_create": can_create,
+        },
+        request=request,
     )
 
 

@@ -1,5 +1,5 @@
 """The data version: a change counter, and the pages cached by it (the portfolio dashboard, the
-program list).
+program list, "My programs").
 
 Every table of the apps in `settings.DATA_VERSION_APPS` (with their many-to-many tables)
 carries a trigger that adds one to `DataVersion.number` in the writing transaction (on

@@ -54,9 +54,14 @@ def test_home_query_count_does_not_grow(client):
     make_portfolio(5, member)
     small, _ = get_counted(client, reverse("chtprograms:home"))
     make_portfolio(45, member)
-    large, _ = get_counted(client, reverse("chtprograms:home"))
+    large, response = get_counted(client, reverse("chtprograms:home"))
     assert_same_count(small, large)
     large.assert_count(pinned("home"))
+    # Nothing changed since: the page's content comes from the cache (core.data_version).
+    again, answer = get_counted(client, reverse("chtprograms:home"))
+    assert answer.context["content"] == response.context["content"]
+    assert "rows" not in answer.context
+    again.assert_count(pinned("home, unchanged"))
 
 
 @pytest.mark.parametrize(
