@@ -95,16 +95,26 @@ def start_celery_worker(
     return process
 
 
+def _worker_ports(first: int, per_worker: int) -> range:
+    """Ports of this test process's own: each pytest-xdist worker (gw0, gw1…) gets its own
+    range, so a server one worker restarts can never be taken meanwhile by another's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    start = first + index * per_worker
+    return range(start, start + per_worker)
+
+
 class PrivateRedis:
-    """A redis-server of the test's own, on a free port from 6390 up, without persistence (a
-    restart loses every queued message, like a crash): tests that stop or restart Redis use it,
-    never the shared one."""
+    """A redis-server of the test's own, on a free port of its xdist worker's range from 6390
+    up, without persistence (a restart loses every queued message, like a crash): tests that
+    stop or restart Redis use it, never the shared one."""
 
     def __init__(self, tmp_path: Path):
         if not shutil.which("redis-server"):
             missing("redis-server", "install it (Debian: apt-get install redis-server)")
         self.dir = tmp_path
-        self.port = next(port for port in range(6390, 6490) if not port_open("127.0.0.1", port))
+        ports = _worker_ports(6390, 50)
+        self.port = next(port for port in ports if not port_open("127.0.0.1", port))
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:
