@@ -76,9 +76,10 @@ def _flushes(item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush (its fixtures' teardown), the migrations' rows again,
-    committed: the next test may be any kind of test."""
+    committed: the next test may be any kind of test. After the last test there is no next one,
+    and the session's teardown has already dropped the test database."""
     result = yield
-    if _flushes(item):
+    if nextitem is not None and _flushes(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
