@@ -13,6 +13,7 @@
 
 Run with the same environment as the server (settings module, DATABASE_URL…)."""
 
+import contextlib
 import json
 import os
 import statistics
@@ -136,37 +137,32 @@ def reminders() -> dict:
     now = datetime.datetime.combine(monday, datetime.time(12), tzinfo=datetime.UTC)
 
     class Rollback(Exception):
-        pass
+        """Raised at the end to undo every write of the run."""
 
     figures: dict = {}
     before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    try:
-        with transaction.atomic():
-            started = time.perf_counter()
-            run = digests_send_due(now=now)
-            figures["seconds"] = time.perf_counter() - started
-            figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            figures["growth_mb"] = (
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_kb
-            ) // 1024
-            figures["digests"] = run.claimed  # with something to say and an address
-            dispatch = DigestDispatch.objects.select_related("person").get(
-                person__username="head", period=monday
-            )
-            notifications = dispatch.notifications.select_related("program").order_by(
-                "position", "id"
-            )
-            message = digest_message(
-                dispatch=dispatch,
-                notifications=notifications,
-                profile=profile_get(user=dispatch.person),
-                user=dispatch.person,
-            )
-            figures["head_items"] = notifications.count()
-            figures["head_email_bytes"] = len(message.message().as_bytes())
-            raise Rollback
-    except Rollback:
-        pass
+    with contextlib.suppress(Rollback), transaction.atomic():
+        started = time.perf_counter()
+        run = digests_send_due(now=now)
+        figures["seconds"] = time.perf_counter() - started
+        figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        figures["growth_mb"] = (
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before_kb
+        ) // 1024
+        figures["digests"] = run.claimed  # with something to say and an address
+        dispatch = DigestDispatch.objects.select_related("person").get(
+            person__username="head", period=monday
+        )
+        notifications = dispatch.notifications.select_related("program").order_by("position", "id")
+        message = digest_message(
+            dispatch=dispatch,
+            notifications=notifications,
+            profile=profile_get(user=dispatch.person),
+            user=dispatch.person,
+        )
+        figures["head_items"] = notifications.count()
+        figures["head_email_bytes"] = len(message.message().as_bytes())
+        raise Rollback
     return figures
 
 
